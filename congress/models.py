@@ -1,0 +1,432 @@
+"""The shared kernel: congress bodies, terms and sessions, units, users and roles, the
+working-day calendar, the event log and the in-app inbox."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from congress.querysets import (
+    BodyQuerySet,
+    NotificationQuerySet,
+    SessionQuerySet,
+    TermQuerySet,
+    UnitQuerySet,
+    UserQuerySet,
+)
+from congress.text import chinese_ordinal
+
+
+class Body(models.Model):
+    """A people's congress body; most records belong to one, and users see their body's subtree."""
+
+    class Kind(models.TextChoices):
+        PROVINCE_CONGRESS = "province_congress", _("Provincial people's congress")
+        CITY_CONGRESS = "city_congress", _("City people's congress")
+        COUNTY_CONGRESS = "county_congress", _("County people's congress")
+        STANDING_COMMITTEE = "standing_committee", _("Standing committee")
+        TOWNSHIP_CONGRESS = "township_congress", _("Township people's congress")
+        STREET_COMMITTEE = "street_committee", _("Street working committee")
+
+    name = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent body"),
+    )
+    region_code = models.CharField(_("administrative division code"), max_length=12, blank=True)
+    # Materialised path of primary keys ("/1/4/"), maintained by save(); scopes visibility.
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+
+    objects = BodyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("congress body")
+        verbose_name_plural = _("congress bodies")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
+        if path != self.path:
+            self.path = path
+            Body.objects.filter(pk=self.pk).update(path=path)
+
+    @property
+    def scope_path(self) -> str:
+        """Return the path whose subtree this body's people oversee.
+
+        A standing committee is the permanent organ of its congress, so its people oversee the
+        congress's whole jurisdiction; every other body oversees its own subtree.
+        """
+        if self.kind == self.Kind.STANDING_COMMITTEE and self.parent_id:
+            return self.parent.path
+        return self.path
+
+
+class Term(models.Model):
+    """A term of a congress (届), e.g. the 18th county people's congress."""
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="terms", verbose_name=_("body"))
+    number = models.PositiveSmallIntegerField(_("number"))
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+
+    objects = TermQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("term")
+        verbose_name_plural = _("terms")
+        ordering = ["body_id", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "number"], name="term_unique_number_per_body"),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="term_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body.name}{self.label}"
+
+    @property
+    def label(self) -> str:
+        return f"第{chinese_ordinal(self.number)}届"
+
+    def is_current(self, on=None) -> bool:
+        on = on or timezone.localdate()
+        return self.start_date <= on and (self.end_date is None or on <= self.end_date)
+
+
+class CongressSession(models.Model):
+    """A session of a congress (次会议) within a term, where deputies meet and file suggestions."""
+
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("term"))
+    number = models.PositiveSmallIntegerField(_("number"))
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    location = models.CharField(_("location"), max_length=100, blank=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["term_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["term", "number"], name="session_unique_number_per_term"),
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")), name="session_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        return f"第{chinese_ordinal(self.number)}次会议"
+
+    @property
+    def name(self) -> str:
+        return f"{self.term.body.name}{self.term.label}{self.label}"
+
+
+class Unit(models.Model):
+    """An organisation: a handling unit that answers to the committee, or one of its own offices."""
+
+    class Kind(models.TextChoices):
+        GOVERNMENT_DEPARTMENT = "government_department", _("Government department")
+        GOVERNMENT = "government", _("People's government")
+        COURT = "court", _("People's court")
+        PROCURATORATE = "procuratorate", _("People's procuratorate")
+        SUPERVISION_COMMISSION = "supervision_commission", _("Supervision commission")
+        TOWNSHIP = "township", _("Township")
+        STREET = "street", _("Street")
+        STATE_ENTERPRISE = "state_enterprise", _("State-owned enterprise or institution")
+        COMMITTEE_OFFICE = "committee_office", _("Committee office")
+        SPECIAL_COMMITTEE = "special_committee", _("Special committee")
+        OTHER = "other", _("Other")
+
+    HANDLING_KINDS = (
+        Kind.GOVERNMENT_DEPARTMENT,
+        Kind.GOVERNMENT,
+        Kind.COURT,
+        Kind.PROCURATORATE,
+        Kind.SUPERVISION_COMMISSION,
+        Kind.TOWNSHIP,
+        Kind.STREET,
+        Kind.STATE_ENTERPRISE,
+        Kind.OTHER,
+    )
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="units", verbose_name=_("body"))
+    code = models.CharField(_("code"), max_length=32)
+    name = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent unit"),
+    )
+    phone = models.CharField(_("office phone"), max_length=32, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["body_id", "sort_order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "code"], name="unit_unique_code_per_body"),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+    @property
+    def is_handling_unit(self) -> bool:
+        return self.kind in self.HANDLING_KINDS
+
+
+class Role(models.TextChoices):
+    """What a person does in the portal; one person may hold several roles."""
+
+    OFFICE_STAFF = "office_staff", _("Office staff")
+    LEADER = "leader", _("Leader")
+    COMMITTEE_MEMBER = "committee_member", _("Committee member")
+    DEPUTY = "deputy", _("Deputy")
+    UNIT_HANDLER = "unit_handler", _("Unit handler")
+    UNIT_HEAD = "unit_head", _("Unit head")
+    SYSADMIN = "sysadmin", _("System administrator")
+    API_CLIENT = "api_client", _("API client")
+
+
+# Roles that work for the committee and see their body's whole scope.
+COMMITTEE_ROLES = frozenset({Role.OFFICE_STAFF, Role.LEADER, Role.COMMITTEE_MEMBER, Role.SYSADMIN})
+UNIT_ROLES = frozenset({Role.UNIT_HANDLER, Role.UNIT_HEAD})
+
+
+class CongressUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """A login: a person (staff, leader, member, deputy, unit handler) or another county system."""
+
+    full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    body = models.ForeignKey(
+        Body, on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("body")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="members", verbose_name=_("unit")
+    )
+    title = models.CharField(_("job title"), max_length=50, blank=True)
+
+    objects = CongressUserManager()
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        """Return the user's roles, from a prefetch when there is one."""
+        if not self.pk:
+            return frozenset()
+        return frozenset(grant.role for grant in self.role_grants.all())
+
+    def has_role(self, *roles: str) -> bool:
+        return any(role in self.roles for role in roles)
+
+    @property
+    def is_committee_side(self) -> bool:
+        return self.is_superuser or bool(self.roles & COMMITTEE_ROLES)
+
+    @property
+    def is_unit_side(self) -> bool:
+        return bool(self.roles & UNIT_ROLES) and self.unit_id is not None
+
+    @property
+    def is_deputy(self) -> bool:
+        return Role.DEPUTY in self.roles
+
+    @property
+    def prefers_mobile(self) -> bool:
+        """Deputies who hold no other role land on the mobile view."""
+        return self.is_deputy and not (self.is_committee_side or self.is_unit_side)
+
+
+class RoleGrant(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants", verbose_name=_("user"))
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="rolegrant_unique_role_per_user"),
+        ]
+        indexes = [models.Index(fields=["role", "user"], name="rolegrant_role_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
+
+
+class CalendarYear(models.Model):
+    """Whether a year's official holiday calendar has been entered; otherwise Monday to Friday apply."""
+
+    class Source(models.TextChoices):
+        PACKAGE = "package", _("Published calendar (chinesecalendar)")
+        MANUAL = "manual", _("Entered by staff")
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    is_official = models.BooleanField(_("official calendar entered"), default=False)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.MANUAL)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """A day that differs from the Monday-to-Friday default: a holiday, or an adjusted workday (调休)."""
+
+    class Source(models.TextChoices):
+        PACKAGE = "package", _("Published calendar (chinesecalendar)")
+        MANUAL = "manual", _("Entered by staff")
+
+    date = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(_("working day"))
+    name = models.CharField(_("name"), max_length=50, blank=True)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.MANUAL)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"
+
+
+class Event(models.Model):
+    """One thing that happened to a record: the audit trail and the timeline the portal shows."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("actor"),
+    )
+    kind = models.CharField(_("kind"), max_length=64)
+    from_state = models.CharField(_("from"), max_length=32, blank=True)
+    to_state = models.CharField(_("to"), max_length=32, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "created_at"], name="event_subject_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.kind}"
+
+
+class Notification(models.Model):
+    """A message in a person's in-app inbox."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=64, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class WorkerHeartbeat(models.Model):
+    """The last time a Celery worker ran the heartbeat task, shown on the system status page."""
+
+    hostname = models.CharField(max_length=200, unique=True)
+    last_seen = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return self.hostname

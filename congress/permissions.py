@@ -1,0 +1,34 @@
+"""Pure predicates about what a person may do in the kernel."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from congress.models import Role
+
+if TYPE_CHECKING:
+    from congress.models import User
+
+
+def is_sysadmin(user: User) -> bool:
+    return user.is_superuser or user.has_role(Role.SYSADMIN)
+
+
+def can_manage_calendar(user: User) -> bool:
+    return user.is_authenticated and (is_sysadmin(user) or user.has_role(Role.OFFICE_STAFF))
+
+
+def can_manage_users(user: User) -> bool:
+    return user.is_authenticated and is_sysadmin(user)
+
+
+def can_view_staff_portal(user: User) -> bool:
+    return user.is_authenticated and (user.is_committee_side or user.is_unit_side)
+
+
+def can_view_roster(user: User) -> bool:
+    return user.is_authenticated and user.is_committee_side
+
+
+def can_view_system(user: User) -> bool:
+    return user.is_authenticated and (is_sysadmin(user) or user.has_role(Role.OFFICE_STAFF))

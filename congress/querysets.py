@@ -1,0 +1,111 @@
+"""Reusable query pieces; `visible_to(user)` is the one place visibility is decided.
+
+Scope: a person sees the records of their body's subtree (a standing committee's people see
+their congress's whole jurisdiction). Within that scope, committee-side roles see everything,
+unit roles see their own unit's records, deputies their own and what is public.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from congress.models import User
+
+
+def scope_path(user: User) -> str | None:
+    """Return the body path prefix the user may see, "" for everything, None for nothing."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return ""
+    if user.body_id is None:
+        return None
+    return user.body.scope_path
+
+
+def in_scope(qs: models.QuerySet, user: User, body_field: str = "body") -> models.QuerySet:
+    """Keep the rows whose body lies inside the user's scope."""
+    prefix = scope_path(user)
+    if prefix is None:
+        return qs.none()
+    if prefix == "":
+        return qs
+    return qs.filter(**{f"{body_field}__path__startswith": prefix})
+
+
+class BodyQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> BodyQuerySet:
+        prefix = scope_path(user)
+        if prefix is None:
+            return self.none()
+        return self if prefix == "" else self.filter(path__startswith=prefix)
+
+
+class TermQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> TermQuerySet:
+        return in_scope(self, user)
+
+    def current(self, on=None) -> TermQuerySet:
+        on = on or timezone.localdate()
+        return self.filter(start_date__lte=on).filter(models.Q(end_date__isnull=True) | models.Q(end_date__gte=on))
+
+
+class SessionQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> SessionQuerySet:
+        return in_scope(self, user, "term__body")
+
+
+class UnitQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> UnitQuerySet:
+        """Committee side and deputies see the scope's units; a unit's people see their own unit."""
+        scoped = in_scope(self, user)
+        if user.is_superuser or user.is_committee_side or user.is_deputy or _is_api_client(user):
+            return scoped
+        if user.is_unit_side:
+            return scoped.filter(pk=user.unit_id)
+        return self.none()
+
+    def active(self) -> UnitQuerySet:
+        return self.filter(is_active=True)
+
+    def handling(self) -> UnitQuerySet:
+        from congress.models import Unit
+
+        return self.filter(kind__in=Unit.HANDLING_KINDS)
+
+
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> UserQuerySet:
+        """Committee side sees the scope's people; a unit's people see their colleagues; others themselves."""
+        if not user.is_authenticated:
+            return self.none()
+        scoped = in_scope(self, user)
+        if user.is_superuser or user.is_committee_side:
+            return scoped
+        if user.is_unit_side:
+            return scoped.filter(models.Q(unit_id=user.unit_id) | models.Q(pk=user.pk))
+        return self.filter(pk=user.pk)
+
+    def with_role(self, *roles: str) -> UserQuerySet:
+        return self.filter(role_grants__role__in=roles).distinct()
+
+    def with_roles_prefetched(self) -> UserQuerySet:
+        return self.prefetch_related("role_grants")
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_user(self, user: User) -> NotificationQuerySet:
+        return self.filter(recipient=user)
+
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+def _is_api_client(user: User) -> bool:
+    from congress.models import Role
+
+    return user.has_role(Role.API_CLIENT)

@@ -1,0 +1,136 @@
+"""Writes of the shared kernel: the event log, the inbox, the calendar, role grants."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congress.calendar_data import load_official_calendar
+from congress.models import CalendarDay, CalendarYear, Event, Notification, Role, RoleGrant, User
+from congress.permissions import can_manage_calendar
+from congress.workflow import ensure
+
+
+def record_event(
+    subject: models.Model,
+    *,
+    actor: User | None,
+    kind: str,
+    from_state: str = "",
+    to_state: str = "",
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> Event:
+    """Append one row to the event log of `subject`; the log is the audit trail and the timeline."""
+    return Event.objects.create(
+        content_type=ContentType.objects.get_for_model(subject),
+        object_id=subject.pk,
+        body_id=getattr(subject, "body_id", None),
+        actor=actor if actor is not None and actor.pk else None,
+        kind=kind,
+        from_state=from_state,
+        to_state=to_state,
+        note=note,
+        data=data or {},
+    )
+
+
+def notification_create(*, recipient: User, title: str, body: str = "", url: str = "", kind: str = "") -> Notification:
+    """Put a message in a person's in-app inbox."""
+    return Notification.objects.create(recipient=recipient, title=title, body=body, url=url, kind=kind)
+
+
+def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
+    """Mark the user's unread notifications read (all of them, or those with `ids`); return how many."""
+    qs = Notification.objects.for_user(user).unread()
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.update(read_at=timezone.now())
+
+
+def user_set_roles(*, user: User, roles: Iterable[str], actor: User | None) -> User:
+    """Replace the user's roles with `roles`, recording what changed."""
+    wanted = {Role(role) for role in roles}
+    with transaction.atomic():
+        current = set(RoleGrant.objects.filter(user=user).values_list("role", flat=True))
+        added, removed = wanted - current, current - wanted
+        RoleGrant.objects.filter(user=user, role__in=removed).delete()
+        RoleGrant.objects.bulk_create([RoleGrant(user=user, role=role) for role in sorted(added)])
+        if added or removed:
+            record_event(
+                user,
+                actor=actor,
+                kind="roles_changed",
+                data={"added": sorted(added), "removed": sorted(removed)},
+            )
+    user.__dict__.pop("roles", None)
+    return user
+
+
+@transaction.atomic
+def calendar_set_days(
+    *, start: dt.date, end: dt.date, is_working_day: bool, name: str, actor: User
+) -> list[CalendarDay]:
+    """Mark every day from `start` to `end` as a holiday or an adjusted workday, entered by staff."""
+    ensure(can_manage_calendar(actor))
+    if end < start:
+        raise ValueError(_("The end date must not be before the start date."))
+    if (end - start).days > 60:
+        raise ValueError(_("A single entry may cover at most 60 days."))
+    days = []
+    current = start
+    while current <= end:
+        day, _created = CalendarDay.objects.update_or_create(
+            date=current,
+            defaults={"is_working_day": is_working_day, "name": name, "source": CalendarDay.Source.MANUAL},
+        )
+        days.append(day)
+        current += dt.timedelta(days=1)
+    for year in {start.year, end.year}:
+        calendar_year, _created = CalendarYear.objects.get_or_create(year=year)
+        record_event(
+            calendar_year,
+            actor=actor,
+            kind="calendar_days_set",
+            note=name,
+            data={"start": start.isoformat(), "end": end.isoformat(), "working": is_working_day},
+        )
+    return days
+
+
+@transaction.atomic
+def calendar_clear_day(*, day: dt.date, actor: User) -> None:
+    """Remove an exception so the day follows the Monday-to-Friday default again."""
+    ensure(can_manage_calendar(actor))
+    deleted, _detail = CalendarDay.objects.filter(date=day).delete()
+    if deleted:
+        calendar_year, _created = CalendarYear.objects.get_or_create(year=day.year)
+        record_event(calendar_year, actor=actor, kind="calendar_day_cleared", data={"date": day.isoformat()})
+
+
+@transaction.atomic
+def calendar_confirm_year(*, year: int, actor: User) -> CalendarYear:
+    """Declare that the year's official holidays and adjusted workdays are all entered."""
+    ensure(can_manage_calendar(actor))
+    calendar_year, _created = CalendarYear.objects.select_for_update().get_or_create(year=year)
+    calendar_year.is_official = True
+    calendar_year.confirmed_by = actor
+    calendar_year.confirmed_at = timezone.now()
+    calendar_year.save(update_fields=["is_official", "confirmed_by", "confirmed_at"])
+    record_event(calendar_year, actor=actor, kind="calendar_year_confirmed")
+    return calendar_year
+
+
+@transaction.atomic
+def calendar_load_official() -> list[int]:
+    """Load every year the chinesecalendar package knows; staff's own entries are kept.
+
+    Return the years loaded. Safe to run again: it is how a package upgrade brings a new year in.
+    """
+    return load_official_calendar(CalendarDay, CalendarYear)

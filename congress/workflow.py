@@ -1,0 +1,35 @@
+"""Helpers every state change uses: the allowed-transitions check and the permission check."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils.translation import gettext as _
+
+
+class WorkflowError(Exception):
+    """A state change that the record's current state does not allow (a 409 for the API)."""
+
+
+def ensure_transition(obj: models.Model, *, to: str, field: str = "status") -> None:
+    """Raise WorkflowError unless the model's TRANSITIONS table allows moving `obj` to `to`."""
+    current = getattr(obj, field)
+    allowed = type(obj).TRANSITIONS.get(current, ())
+    if to not in allowed:
+        raise WorkflowError(
+            _(
+                "This record is %(current)s and cannot move to %(target)s; it may have just been changed by someone else."
+            )
+            % {"current": _state_label(obj, field, current), "target": _state_label(obj, field, to)}
+        )
+
+
+def ensure(allowed: bool, message: str | None = None) -> None:
+    """Raise PermissionDenied unless `allowed`."""
+    if not allowed:
+        raise PermissionDenied(message or _("You do not have permission to do this."))
+
+
+def _state_label(obj: models.Model, field: str, value: str) -> str:
+    choices = dict(obj._meta.get_field(field).choices or ())
+    return str(choices.get(value, value))

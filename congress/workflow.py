@@ -18,7 +18,8 @@ def ensure_transition(obj: models.Model, *, to: str, field: str = "status") -> N
     if to not in allowed:
         raise WorkflowError(
             _(
-                "This record is %(current)s and cannot move to %(target)s; it may have just been changed by someone else."
+                "This record is %(current)s and cannot move to %(target)s; "
+                "it may have just been changed by someone else."
             )
             % {"current": _state_label(obj, field, current), "target": _state_label(obj, field, to)}
         )

@@ -1,0 +1,13 @@
+"""Root URL configuration: each area of the portal keeps its routes in its own module."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("congress.urls.portal")),
+    path("m/", include(("congress.urls.mobile", "mobile"))),
+    path("system/", include("congress.urls.system")),
+    path("deputies/", include(("deputies.urls", "deputies"))),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

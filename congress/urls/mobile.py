@@ -1,0 +1,3 @@
+"""Routes of the mobile area."""
+
+urlpatterns: list = []

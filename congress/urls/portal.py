@@ -1,0 +1,3 @@
+"""Routes of the portal area."""
+
+urlpatterns: list = []

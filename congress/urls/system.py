@@ -1,0 +1,3 @@
+"""Routes of the system area."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes of the deputies roster pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,48 @@
+"""Shared fixtures, and the rule for tests that need real services.
+
+Tests marked `postgres`, `redis` or `browser` run when DATABASE_URL points at PostgreSQL,
+REDIS_URL at Redis and /usr/bin/chromium exists; otherwise they are skipped with the reason
+shown. With CONGRESS_REQUIRE_SERVICES=1 (as .ci/run sets) a missing service fails them instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _missing_service(marker: str) -> str | None:
+    if marker == "postgres" and settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return "needs PostgreSQL: set DATABASE_URL=postgres://..."
+    if marker == "redis" and not settings.REDIS_URL:
+        return "needs Redis: set REDIS_URL=redis://..."
+    if marker == "browser" and not (Path(CHROMIUM).exists() and shutil.which("chromium")):
+        return f"needs Debian's Chromium at {CHROMIUM} (apt-get install chromium)"
+    return None
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    strict = os.environ.get("CONGRESS_REQUIRE_SERVICES") == "1"
+    for marker in ("postgres", "redis", "browser"):
+        if item.get_closest_marker(marker) is None:
+            continue
+        reason = _missing_service(marker)
+        if reason is None:
+            continue
+        if strict:
+            pytest.fail(f"CONGRESS_REQUIRE_SERVICES=1 but this test {reason}", pytrace=False)
+        pytest.skip(reason)
+
+
+@pytest.fixture
+def county(db):
+    """A county congress with its standing committee, one term and its first session."""
+    from tests.congress.factories import CountyFactory
+
+    return CountyFactory()

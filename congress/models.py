@@ -61,10 +61,18 @@ class Body(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
+        old_path = self.path
         path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
-        if path != self.path:
-            self.path = path
-            Body.objects.filter(pk=self.pk).update(path=path)
+        if path == old_path:
+            return
+        self.path = path
+        Body.objects.filter(pk=self.pk).update(path=path)
+        if old_path:
+            # A moved body takes its subtree along.
+            moved = list(Body.objects.filter(path__startswith=old_path).exclude(pk=self.pk))
+            for body in moved:
+                body.path = path + body.path[len(old_path) :]
+            Body.objects.bulk_update(moved, ["path"])
 
     @property
     def scope_path(self) -> str:

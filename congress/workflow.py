@@ -32,5 +32,6 @@ def ensure(allowed: bool, message: str | None = None) -> None:
 
 
 def _state_label(obj: models.Model, field: str, value: str) -> str:
-    choices = dict(obj._meta.get_field(field).choices or ())
+    meta = getattr(obj, "_meta", None)
+    choices = dict(meta.get_field(field).choices or ()) if meta else {}
     return str(choices.get(value, value))

@@ -8,6 +8,7 @@ urlpatterns = [
     path("m/", include(("congress.urls.mobile", "mobile"))),
     path("system/", include("congress.urls.system")),
     path("deputies/", include(("deputies.urls", "deputies"))),
+    path("api/v1/", include("congress.api.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -1,0 +1,3 @@
+"""Routes of the REST API, /api/v1/."""
+
+urlpatterns: list = []

@@ -148,8 +148,12 @@ else:
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
         "store_processed": False,
+        # kombu's default is a "control" folder relative to the working directory.
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
     }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# A web request that enqueues a task while the broker is down gives up after about two seconds.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_ACKS_LATE = True
@@ -158,8 +162,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# The heartbeat proves beat, broker and worker work together; the system status page reads it.
+CELERY_HEARTBEAT_SECONDS = env_int("CELERY_HEARTBEAT_SECONDS", 60)
 CELERY_BEAT_SCHEDULE = {
-    "worker-heartbeat": {"task": "congress.tasks.record_heartbeat", "schedule": 60.0},
+    "worker-heartbeat": {"task": "congress.tasks.record_heartbeat", "schedule": float(CELERY_HEARTBEAT_SECONDS)},
 }
 
 REST_FRAMEWORK = {

@@ -32,3 +32,12 @@ def can_view_roster(user: User) -> bool:
 
 def can_view_system(user: User) -> bool:
     return user.is_authenticated and (is_sysadmin(user) or user.has_role(Role.OFFICE_STAFF))
+
+
+def can_view_units(user: User) -> bool:
+    """Committee side browses the scope's units; a unit's people see their own unit."""
+    return can_view_staff_portal(user)
+
+
+def can_edit_user(actor: User, user: User) -> bool:
+    return can_manage_users(actor) and (actor.is_superuser or not user.is_superuser)

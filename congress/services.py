@@ -134,3 +134,77 @@ def calendar_load_official() -> list[int]:
     Return the years loaded. Safe to run again: it is how a package upgrade brings a new year in.
     """
     return load_official_calendar(CalendarDay, CalendarYear)
+
+
+# Users: created and edited by system administrators; roles only through user_set_roles.
+# Imported here because this section was appended after the kernel's own imports.
+from congress.models import Body, Unit  # noqa: E402
+from congress.permissions import can_edit_user, can_manage_users  # noqa: E402
+
+_UNIT_ROLES = {Role.UNIT_HANDLER, Role.UNIT_HEAD}
+
+
+def _ensure_user_fields(*, body: Body, unit: Unit | None, roles: Iterable[str], actor: User) -> None:
+    """Check that the body and unit lie in the actor's scope and that unit roles come with a unit."""
+    ensure(Body.objects.visible_to(actor).filter(pk=body.pk).exists())
+    if unit is not None:
+        ensure(Unit.objects.visible_to(actor).filter(pk=unit.pk).exists())
+    if unit is None and _UNIT_ROLES & {Role(role) for role in roles}:
+        raise ValueError(_("A unit head or unit handler must belong to a unit."))
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str,
+    full_name: str,
+    body: Body,
+    actor: User,
+    phone: str = "",
+    unit: Unit | None = None,
+    roles: Iterable[str] = (),
+) -> User:
+    """Create a login with an initial password and its roles, recording who created it."""
+    ensure(can_manage_users(actor))
+    roles = list(roles)
+    _ensure_user_fields(body=body, unit=unit, roles=roles, actor=actor)
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValueError(_("The username %(username)s is already taken.") % {"username": username})
+    user = User(username=username, full_name=full_name, phone=phone, body=body, unit=unit)
+    user.set_password(password)
+    user.save()
+    record_event(user, actor=actor, kind="user_created", data={"username": username})
+    return user_set_roles(user=user, roles=roles, actor=actor)
+
+
+@transaction.atomic
+def user_update(
+    *,
+    user_id: int,
+    actor: User,
+    full_name: str,
+    phone: str,
+    body: Body,
+    unit: Unit | None,
+    is_active: bool,
+    roles: Iterable[str],
+) -> User:
+    """Change a login's profile, unit, body, active flag and roles, recording what changed."""
+    ensure(can_manage_users(actor))
+    user = User.objects.select_for_update().get(pk=user_id)
+    ensure(User.objects.visible_to(actor).filter(pk=user.pk).exists() and can_edit_user(actor, user))
+    roles = list(roles)
+    _ensure_user_fields(body=body, unit=unit, roles=roles, actor=actor)
+    if user.pk == actor.pk and (not is_active or (Role.SYSADMIN in user.roles and Role.SYSADMIN not in roles)):
+        # Otherwise a county could lock its last administrator out with one click.
+        raise ValueError(_("You cannot deactivate yourself or remove your own system administrator role."))
+    wanted = {"full_name": full_name, "phone": phone, "body_id": body.pk, "unit_id": unit.pk if unit else None}
+    wanted["is_active"] = is_active
+    changed = {field: value for field, value in wanted.items() if getattr(user, field) != value}
+    if changed:
+        for field, value in changed.items():
+            setattr(user, field, value)
+        user.save(update_fields=list(changed))
+        record_event(user, actor=actor, kind="user_updated", data={"changed": sorted(changed)})
+    return user_set_roles(user=user, roles=roles, actor=actor)

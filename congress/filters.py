@@ -1,0 +1,103 @@
+"""FilterSets for the kernel's lists, shared by the pages and the API."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+import django_filters
+from django import forms
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from congress.forms import StyledForm
+from congress.models import Body, Role, RoleGrant, Unit, User
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+ACTIVE_CHOICES = [("true", _("Active")), ("false", _("Inactive"))]
+
+
+class ScopedFilterSet(django_filters.FilterSet):
+    """A FilterSet whose choice lists offer only what the user may see.
+
+    Pages pass `user`; DRF's filter backend passes `request`, whose user is taken instead.
+    """
+
+    scoped_choices: ClassVar[dict[str, type[models.Model]]] = {}
+
+    class Meta:
+        form = StyledForm
+
+    def __init__(self, data=None, queryset=None, *, request: HttpRequest | None = None, prefix=None, user=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.user = user if user is not None else getattr(request, "user", None)
+        for name, model in self.scoped_choices.items():
+            manager = model._default_manager
+            self.filters[name].queryset = manager.visible_to(self.user) if self.user else manager.none()
+
+
+class SearchFilter(django_filters.CharFilter):
+    """Match any of `fields` case-insensitively."""
+
+    def __init__(self, *, fields: list[str], **kwargs) -> None:
+        kwargs.setdefault("label", _("Search"))
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "search"}))
+        super().__init__(**kwargs)
+        self.search_fields = fields
+
+    def filter(self, qs, value):
+        value = (value or "").strip()
+        if not value:
+            return qs
+        condition = models.Q()
+        for field in self.search_fields:
+            condition |= models.Q(**{f"{field}__icontains": value})
+        return qs.filter(condition)
+
+
+class ActiveFilter(django_filters.ChoiceFilter):
+    """Filter on `is_active` with the choices "active", "inactive" and all."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("label", _("Status"))
+        super().__init__(choices=ACTIVE_CHOICES, empty_label=_("All"), **kwargs)
+
+    def filter(self, qs, value):
+        if value in ("true", "false"):
+            return qs.filter(is_active=value == "true")
+        return qs
+
+
+def active_filter() -> ActiveFilter:
+    return ActiveFilter()
+
+
+class UnitFilter(ScopedFilterSet):
+    q = SearchFilter(fields=["name", "short_name", "code"])
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Unit.Kind.choices, empty_label=_("All kinds"))
+    active = active_filter()
+
+    class Meta(ScopedFilterSet.Meta):
+        model = Unit
+        fields: list[str] = []
+
+
+class UserFilter(ScopedFilterSet):
+    q = SearchFilter(fields=["username", "full_name", "phone"])
+    role = django_filters.ChoiceFilter(
+        label=_("Role"), choices=Role.choices, empty_label=_("All roles"), method="filter_role"
+    )
+    unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=Unit.objects.none(), empty_label=_("All units"))
+    body = django_filters.ModelChoiceFilter(label=_("Body"), queryset=Body.objects.none(), empty_label=_("All bodies"))
+    active = active_filter()
+
+    scoped_choices = {"unit": Unit, "body": Body}
+
+    class Meta(ScopedFilterSet.Meta):
+        model = User
+        fields: list[str] = []
+
+    def filter_role(self, queryset, name, value):
+        # A subquery rather than a join, so a user with several roles is listed once without DISTINCT.
+        return queryset.filter(pk__in=RoleGrant.objects.filter(role=value).values("user_id"))

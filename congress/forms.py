@@ -1,0 +1,163 @@
+"""Forms of the system pages: calendar entries and user accounts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext_lazy as _
+
+from congress.models import UNIT_ROLES, Body, Role, Unit, User
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class StyledForm(forms.Form):
+    """A form whose widgets carry Bootstrap's classes, so templates render fields plainly."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class CalendarYearForm(StyledForm):
+    """A calendar entry made on one year's page: its dates must touch that year."""
+
+    def __init__(self, *args, year: int, **kwargs) -> None:
+        self.year = year
+        super().__init__(*args, **kwargs)
+
+    def _check_in_year(self, *days: dt.date) -> None:
+        if all(day.year != self.year for day in days):
+            raise forms.ValidationError(_("The dates must fall in %(year)s."), params={"year": self.year})
+
+
+class HolidayRangeForm(CalendarYearForm):
+    start = forms.DateField(label=_("From"), widget=DATE_INPUT)
+    end = forms.DateField(label=_("To"), widget=DATE_INPUT)
+    name = forms.CharField(label=_("Holiday name"), max_length=50, help_text=_("For example 春节 or 国庆节."))
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", _("The end date must not be before the start date."))
+            else:
+                self._check_in_year(start, end)
+        return data
+
+
+class AdjustedWorkdayForm(CalendarYearForm):
+    date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    name = forms.CharField(
+        label=_("For holiday"), max_length=50, help_text=_("The holiday this weekend day is worked for.")
+    )
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        self._check_in_year(date)
+        if date.weekday() < 5:
+            raise forms.ValidationError(
+                _("An adjusted workday is a Saturday or Sunday; weekdays are workdays already.")
+            )
+        return date
+
+
+class ClearDayForm(CalendarYearForm):
+    date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        self._check_in_year(date)
+        return date
+
+
+class UserFieldsForm(StyledForm):
+    """The fields a system administrator sets on a login, limited to the administrator's scope."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=50)
+    phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False)
+    body = forms.ModelChoiceField(label=_("Body"), queryset=Body.objects.none())
+    unit = forms.ModelChoiceField(
+        label=_("Unit"),
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text=_("Required for unit heads and unit handlers."),
+    )
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, actor: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = Body.objects.visible_to(actor)
+        self.fields["unit"].queryset = Unit.objects.visible_to(actor).select_related("body")
+
+    def clean(self):
+        data = super().clean()
+        if set(data.get("roles") or ()) & UNIT_ROLES and not data.get("unit"):
+            self.add_error("unit", _("A unit head or unit handler must belong to a unit."))
+        return data
+
+
+class UserCreateForm(UserFieldsForm):
+    username = forms.RegexField(
+        label=_("Username"),
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
+        error_messages={"invalid": _("Use letters, digits and @ . + - _ only.")},
+    )
+    password = forms.CharField(
+        label=_("Initial password"),
+        strip=False,
+        widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "new-password"}),
+        help_text=_("Give it to the person privately; they should change it after the first login."),
+    )
+
+    field_order = ["username", "full_name", "phone", "body", "unit", "roles", "password"]
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("The username %(username)s is already taken."), params={"username": username})
+        return username
+
+    def clean(self):
+        data = super().clean()
+        password = data.get("password")
+        if password:
+            candidate = User(username=data.get("username", ""), full_name=data.get("full_name", ""))
+            try:
+                validate_password(password, user=candidate)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return data
+
+
+class UserUpdateForm(UserFieldsForm):
+    is_active = forms.BooleanField(
+        label=_("Active"), required=False, help_text=_("An inactive login cannot sign in; its records are kept.")
+    )
+
+    field_order = ["full_name", "phone", "body", "unit", "roles", "is_active"]
+
+    @classmethod
+    def initial_for(cls, user: User) -> dict:
+        return {
+            "full_name": user.full_name,
+            "phone": user.phone,
+            "body": user.body_id,
+            "unit": user.unit_id,
+            "roles": sorted(user.roles),
+            "is_active": user.is_active,
+        }

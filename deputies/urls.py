@@ -1,3 +1,12 @@
 """Routes of the deputies roster pages."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from deputies import views
+
+urlpatterns = [
+    path("", views.deputy_list, name="deputy_list"),
+    path("<int:pk>/", views.deputy_detail, name="deputy_detail"),
+    path("groups/", views.group_list, name="group_list"),
+    path("stations/", views.station_list, name="station_list"),
+]

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "congress",
     "deputies",
     "suggestions",
@@ -169,18 +170,55 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 REST_FRAMEWORK = {
+    # Token first: its authenticate_header makes a missing credential a 401 rather than a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "congress.api.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PERMISSION_CLASSES": ["congress.api.permissions.ScopedAccess"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "congress.api.filters.StrictOrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "congress.api.schema.ApiAutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "congress.api.exceptions.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "congress.api.throttling.ClientKeyThrottle",
+        "congress.api.throttling.PersonThrottle",
+        "congress.api.throttling.AnonymousThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "client": env_str("API_THROTTLE_CLIENT", "600/min"),
+        "user": env_str("API_THROTTLE_USER", "240/min"),
+        "anon": env_str("API_THROTTLE_ANON", "30/min"),
+        "auth_token": env_str("API_THROTTLE_AUTH_TOKEN", "10/min"),
+    },
+    "ORDERING_PARAM": "ordering",
+    "SEARCH_PARAM": "search",
 }
+# Personal tokens from POST /api/v1/auth/token/ expire after this many days.
+API_PERSONAL_TOKEN_DAYS = env_int("API_PERSONAL_TOKEN_DAYS", 30)
+# Idempotency records older than this are purged (manage.py purge_idempotency).
+API_IDEMPOTENCY_TTL_HOURS = env_int("API_IDEMPOTENCY_TTL_HOURS", 24)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Congress portal API",
+    "DESCRIPTION": (
+        "REST API of the county people's congress portal for other county systems and deputies' phones. "
+        "Authenticate with `Authorization: Token <key>`. Errors share one shape: "
+        '`{"error": {"code", "message", "fields"}}`, messages in the Accept-Language (zh-hans or en). '
+        "Send an `Idempotency-Key` header on POSTs so a retry does not act twice."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI is served from static/ (drf-spectacular-sidecar): county intranets have no internet.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True},
 }
 
 # Outgoing mail: Django's SMTP backend configured from the environment.

@@ -1,0 +1,57 @@
+"""Pagination: cursors for collections that grow without bound, page numbers where a count is cheap."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, pagination
+
+
+class CursorPagination(pagination.CursorPagination):
+    """Fast at any depth: no COUNT, no OFFSET scan; the view's `ordering` must end on a unique field."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+    invalid_cursor_message = _("Invalid cursor: use the next or previous link as given.")
+
+    def decode_cursor(self, request):
+        try:
+            return super().decode_cursor(request)
+        except exceptions.NotFound as error:
+            # A mangled cursor is bad input, not a missing resource.
+            raise exceptions.ValidationError({self.cursor_query_param: [str(self.invalid_cursor_message)]}) from error
+
+    def get_page_size(self, request):
+        _validate_page_size(request, self.page_size_query_param, self.max_page_size)
+        return super().get_page_size(request)
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    """For small reference lists (terms, sessions, units), where counting rows costs little."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+    def get_page_size(self, request):
+        _validate_page_size(request, self.page_size_query_param, self.max_page_size)
+        return super().get_page_size(request)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        page = request.query_params.get(self.page_query_param)
+        if page is not None and page != "last" and not (page.isascii() and page.isdigit() and 0 < int(page) < 10**9):
+            raise exceptions.ValidationError({self.page_query_param: [str(_("Give a page number from 1."))]})
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        response["required"] = ["count", "results"]
+        return response
+
+
+def _validate_page_size(request, param: str, maximum: int) -> None:
+    value = request.query_params.get(param)
+    if value is None:
+        return
+    if not (value.isascii() and value.isdigit() and 1 <= int(value) <= maximum):
+        raise exceptions.ValidationError({param: [str(_("Give a number from 1 to %(max)d.") % {"max": maximum})]})

@@ -38,7 +38,7 @@ from congress.models import Body, CongressSession, Role, RoleGrant, Term, Unit, 
 from congress.text import chinese_ordinal
 from deputies.models import Constituency, Deputy, DeputyGroup, Level, Station
 
-DEMO_PASSWORD = "congress-demo"  # noqa: S105 - printed on purpose: these are demo logins
+DEMO_PASSWORD = "congress-demo"  # printed on purpose: these are demo logins, refused outside DEBUG
 
 
 @dataclass(frozen=True)

@@ -12,20 +12,12 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-DEMO_PASSWORD = "congress-demo"
-DEMO_LOGINS = [
-    ("admin", "system administrator (superuser)"),
-    ("office", "office staff"),
-    ("leader", "leader"),
-    ("member", "committee member"),
-    ("deputy", "deputy (mobile pages at /m/)"),
-    ("handler", "unit handler, 县教育局"),
-    ("unithead", "unit head, 县教育局"),
-    ("apiclient", "API client"),
-]
+from congress.demo.county import DEMO_LOGINS, DEMO_PASSWORD
+from congress.models import User
+
 STOP_TIMEOUT = 20.0
 READY_TIMEOUT = 60.0
 PR_SET_PDEATHSIG = 1
@@ -122,12 +114,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Broker:   {self._broker_label()}")
         call_command("migrate", interactive=False, verbosity=1)
         call_command("sync_calendar")
-        if no_seed:
-            return
-        if "seed_demo" not in get_commands():
-            self.stderr.write("seed_demo is not available yet; starting with an empty portal.")
-            return
-        call_command("seed_demo", **({"seed": seed} if seed is not None else {}))
+        if not no_seed:
+            call_command("seed_demo", **({"seed": seed} if seed is not None else {}))
 
     def _broker_label(self) -> str:
         if settings.CELERY_BROKER_URL.startswith("filesystem://"):
@@ -206,17 +194,16 @@ class Command(BaseCommand):
                 child.wait()
 
     def _print_banner(self, children: dict[str, subprocess.Popen], host: str, port: int) -> None:
-        from congress.models import User
-
         shown_host = f"[{host}]" if ":" in host else host
         lines = ["", "=" * 72, f"  The demo portal is running at http://{shown_host}:{port}/"]
         lines += [f"  {name} pid {child.pid}" for name, child in children.items()]
         lines.append(f"  Celery logs: {self._log_path('worker')} and {self._log_path('beat')}")
-        usernames = [name for name, _ in DEMO_LOGINS]
+        usernames = [login.username for login in DEMO_LOGINS]
         existing = set(User.objects.filter(username__in=usernames).values_list("username", flat=True))
-        logins = [(name, role) for name, role in DEMO_LOGINS if name in existing]
+        logins = [login for login in DEMO_LOGINS if login.username in existing]
         if logins:
             lines.append(f"  Demo logins (password for all: {DEMO_PASSWORD}):")
-            lines += [f"    {name:<10} {role}" for name, role in logins]
+            lines += [f"    {login.username:<10} {', '.join(login.roles):<28} {login.title}" for login in logins]
+            lines.append("  Deputies use the mobile pages at /m/.")
         lines += ["  Press Ctrl-C to stop.", "=" * 72, ""]
         self.stdout.write("\n".join(lines))

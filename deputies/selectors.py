@@ -9,7 +9,7 @@ from django.http import Http404
 
 from congress.models import User
 from deputies.filters import DeputyFilter, DeputyGroupFilter, StationFilter
-from deputies.models import Deputy, DeputyGroup, Station
+from deputies.models import Deputy, DeputyGroup, Level, Station
 
 # Stations are listed from the county centre down to the village contact points.
 STATION_KIND_ORDER = models.Case(
@@ -18,10 +18,17 @@ STATION_KIND_ORDER = models.Case(
 )
 
 
+# The roster reads from national deputies down to township ones, as printed rosters do.
+LEVEL_ORDER = models.Case(
+    *(models.When(level=level, then=position) for position, level in enumerate(Level.values)),
+    output_field=models.IntegerField(),
+)
+
+
 def deputy_list(*, user: User, filters: Mapping[str, str] | None = None) -> models.QuerySet[Deputy]:
     """Return the deputies the user may see, filtered, with what the roster shows loaded."""
     qs = Deputy.objects.visible_to(user).select_related("constituency", "group", "station")
-    return DeputyFilter(filters, queryset=qs, user=user).qs.order_by("-is_active", "code", "pk")
+    return DeputyFilter(filters, queryset=qs, user=user).qs.order_by("-is_active", LEVEL_ORDER, "code", "pk")
 
 
 def deputy_get(*, user: User, pk: int) -> Deputy:

@@ -51,17 +51,21 @@ def register(item: NavItem) -> None:
 
 def nav_for(user: User, path: str) -> list[NavSection]:
     sections = []
+    visible: list[tuple[NavSection, dict]] = []
     for key, label, icon in SECTIONS:
         section = NavSection(key=key, label=label, icon=icon)
         registered = sorted((item for item in _items if item.section == key), key=lambda item: item.order)
         section.available = bool(registered)
         for item in registered:
-            if not item.allowed(user):
-                continue
-            url = reverse(item.url_name)
-            is_active = path.startswith(url) and url != "/"
-            section.items.append({"label": item.label, "url": url, "active": is_active})
-            section.active = section.active or is_active
+            if item.allowed(user):
+                entry = {"label": item.label, "url": reverse(item.url_name), "active": False}
+                section.items.append(entry)
+                visible.append((section, entry))
         if section.items or not section.available:
             sections.append(section)
+    # Only the longest matching URL is current, so /deputies/groups/ does not also light up /deputies/.
+    matches = [(section, entry) for section, entry in visible if path.startswith(entry["url"]) and entry["url"] != "/"]
+    if matches:
+        section, entry = max(matches, key=lambda match: len(match[1]["url"]))
+        entry["active"] = section.active = True
     return sections

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congress.calendar_data import load_official_calendar
-from congress.models import CalendarDay, CalendarYear, Event, Notification, Role, RoleGrant, User
-from congress.permissions import can_manage_calendar
+from congress.models import Body, CalendarDay, CalendarYear, Event, Notification, Role, RoleGrant, Unit, User
+from congress.permissions import can_edit_user, can_manage_calendar, can_manage_users
 from congress.workflow import ensure
 
 
@@ -62,6 +62,11 @@ def user_set_roles(*, user: User, roles: Iterable[str], actor: User | None) -> U
         added, removed = wanted - current, current - wanted
         RoleGrant.objects.filter(user=user, role__in=removed).delete()
         RoleGrant.objects.bulk_create([RoleGrant(user=user, role=role) for role in sorted(added)])
+        # Django admin is the system administrators' tool for reference data.
+        is_staff = Role.SYSADMIN in wanted or user.is_superuser
+        if user.is_staff != is_staff:
+            user.is_staff = is_staff
+            user.save(update_fields=["is_staff"])
         if added or removed:
             record_event(
                 user,
@@ -138,8 +143,6 @@ def calendar_load_official() -> list[int]:
 
 # Users: created and edited by system administrators; roles only through user_set_roles.
 # Imported here because this section was appended after the kernel's own imports.
-from congress.models import Body, Unit  # noqa: E402
-from congress.permissions import can_edit_user, can_manage_users  # noqa: E402
 
 _UNIT_ROLES = {Role.UNIT_HANDLER, Role.UNIT_HEAD}
 

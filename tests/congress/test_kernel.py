@@ -118,3 +118,26 @@ def test_ensure_raises_permission_denied():
     ensure(True)
     with pytest.raises(PermissionDenied):
         ensure(False)
+
+
+@pytest.mark.django_db
+def test_granting_the_sysadmin_role_opens_django_admin_and_removing_it_closes_it(county):
+    person = make_user(body=county.committee, roles=[Role.OFFICE_STAFF])
+    user_set_roles(user=person, roles=[Role.SYSADMIN], actor=None)
+    person.refresh_from_db()
+    assert person.is_staff
+    user_set_roles(user=person, roles=[Role.OFFICE_STAFF], actor=None)
+    person.refresh_from_db()
+    assert not person.is_staff
+
+
+@pytest.mark.django_db
+def test_only_the_longest_matching_nav_item_is_current(county):
+    from congress.navigation import nav_for
+
+    staff = make_user(body=county.committee, roles=[Role.OFFICE_STAFF])
+    sections = {section.key: section for section in nav_for(staff, "/deputies/groups/")}
+    active = [item["label"] for item in sections["deputies"].items if item["active"]]
+    assert len(active) == 1
+    assert sections["deputies"].active
+    assert not sections["system"].active

@@ -9,6 +9,8 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter
 
@@ -22,12 +24,35 @@ def search_filter(fields: list[str]) -> SearchFilter:
     return SearchFilter(fields=fields, max_length=SEARCH_MAX_LENGTH, label=gettext_lazy("Search"))
 
 
+class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter's backend, but an empty choice or id (`?level=`) is a 400 rather than "no filter".
+
+    The schema documents those parameters as enums and integers, so an empty one is not valid input.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None:
+            empty = [
+                name
+                for name, value in request.query_params.items()
+                if value == ""
+                and name in filterset_class.base_filters
+                and not isinstance(filterset_class.base_filters[name], django_filters.CharFilter)
+            ]
+            if empty:
+                raise exceptions.ValidationError(
+                    {name: [_("Leave this parameter out rather than empty.")] for name in empty}
+                )
+        return super().filter_queryset(request, queryset, view)
+
+
 class StrictOrderingFilter(OrderingFilter):
     """`?ordering=` limited to the view's `ordering_fields`; an unknown field is a 400, not ignored."""
 
     def get_ordering(self, request, queryset, view):
         params = request.query_params.get(self.ordering_param)
-        if params:
+        if params is not None:
             fields = [param.strip() for param in params.split(",")]
             valid = {name for name, _label in self.get_valid_fields(queryset, view, {"request": request})}
             unknown = [field for field in fields if field.lstrip("-") not in valid]
@@ -103,8 +128,13 @@ class SessionFilter(ScopedFilterSet):
         fields: list[str] = []
 
 
+@extend_schema_field({"type": "string", "enum": ["true", "false"]})
+class TrueFalseFilter(django_filters.TypedChoiceFilter):
+    """A yes/no filter written `true` / `false`; anything else is a 400."""
+
+
 class NotificationFilter(django_filters.FilterSet):
-    unread = django_filters.TypedChoiceFilter(
+    unread = TrueFalseFilter(
         choices=[("true", gettext_lazy("Unread")), ("false", gettext_lazy("Read"))],
         coerce=lambda value: value == "true",
         field_name="read_at",

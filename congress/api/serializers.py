@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -9,6 +11,18 @@ from rest_framework import serializers
 from congress.models import Body, CongressSession, Notification, Role, Term, Unit, User
 
 MAX_CALENDAR_DAYS = 400
+# Working-day arithmetic reaches a year or so either side; keep well inside what dates can hold.
+CALENDAR_MIN, CALENDAR_MAX = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+
+
+class CalendarDateField(serializers.DateField):
+    def to_internal_value(self, value):
+        day = super().to_internal_value(value)
+        if not CALENDAR_MIN <= day <= CALENDAR_MAX:
+            raise serializers.ValidationError(
+                _("Give a date from %(min)s to %(max)s.") % {"min": CALENDAR_MIN, "max": CALENDAR_MAX}
+            )
+        return day
 
 
 def mask(value: str, *, keep_start: int, keep_end: int = 4) -> str:
@@ -166,11 +180,11 @@ class MarkReadResultSerializer(serializers.Serializer):
 
 
 class WorkingDaysQuerySerializer(serializers.Serializer):
-    to = serializers.DateField(help_text="Last day, YYYY-MM-DD; at most 400 days after the first.")
+    to = CalendarDateField(help_text="Last day, YYYY-MM-DD; at most 400 days after the first.")
 
     def get_fields(self):
         # "from" is a Python keyword, so it cannot be declared as an attribute.
-        return {"from": serializers.DateField(help_text="First day, YYYY-MM-DD."), **super().get_fields()}
+        return {"from": CalendarDateField(help_text="First day, YYYY-MM-DD."), **super().get_fields()}
 
     def validate(self, attrs):
         if attrs["to"] < attrs["from"]:
@@ -193,7 +207,7 @@ class WorkingDayListSerializer(serializers.Serializer):
 
 
 class AddWorkingDaysQuerySerializer(serializers.Serializer):
-    date = serializers.DateField(help_text="Start day, YYYY-MM-DD; not itself counted.")
+    date = CalendarDateField(help_text="Start day, YYYY-MM-DD; not itself counted.")
     days = serializers.IntegerField(min_value=-500, max_value=500, help_text="Working days to add (negative: back).")
 
 

@@ -260,3 +260,17 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
         serializer.is_valid(raise_exception=True)
         marked = services.notifications_mark_read(user=request.user, ids=serializer.validated_data.get("ids"))
         return Response({"marked": marked})
+
+
+@extend_schema(exclude=True)
+class NotFoundView(ApiView):
+    """Answer any unknown path under /api/v1/ with a JSON 404 in the error shape, not an HTML page."""
+
+    authentication_classes: list = []
+    permission_classes = [permissions.AllowAny]
+    throttle_classes: list = []
+    idempotency_exempt = True
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise exceptions.NotFound()

@@ -177,7 +177,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["congress.api.permissions.ScopedAccess"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "congress.api.filters.StrictFilterBackend",
         "congress.api.filters.StrictOrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "congress.api.schema.ApiAutoSchema",

@@ -125,3 +125,85 @@ class NotificationAdmin(ReadOnlyAdmin):
 @admin.register(WorkerHeartbeat)
 class WorkerHeartbeatAdmin(ReadOnlyAdmin):
     list_display = ["hostname", "last_seen"]
+
+
+# API keys: only the hash is stored, so a new key's plain text is shown once, in the success message.
+from django import forms  # noqa: E402
+from django.contrib import messages  # noqa: E402
+
+from congress.apikeys import SCOPES, apikey_create, apikey_revoke, validate_allowed_ips  # noqa: E402
+from congress.models import ApiKey  # noqa: E402
+
+
+class ApiKeyCreateForm(forms.ModelForm):
+    scopes = forms.MultipleChoiceField(
+        label=_("scopes"), choices=list(SCOPES.items()), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    allowed_ips = forms.CharField(
+        label=_("allowed IP addresses"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("One address or network (CIDR) per line; leave empty to allow any address."),
+    )
+
+    class Meta:
+        model = ApiKey
+        fields = ["user", "name", "scopes", "allowed_ips", "expires_at"]
+
+    def clean_allowed_ips(self):
+        lines = [line.strip() for line in self.cleaned_data["allowed_ips"].splitlines() if line.strip()]
+        try:
+            return validate_allowed_ips(lines)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    list_display = ["name", "prefix", "user", "kind", "created_at", "expires_at", "revoked_at", "last_used_at"]
+    list_filter = ["kind", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["user"]
+    search_fields = ["name", "prefix", "user__username"]
+    autocomplete_fields = ["user"]
+    actions = ["revoke"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = ApiKeyCreateForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        # A key's powers are fixed once issued: to change them, issue a new key and revoke this one.
+        return [field.name for field in ApiKey._meta.fields if field.name != "name"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["user", "name", "scopes", "allowed_ips", "expires_at"]
+        return super().get_fields(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        api_key, plain = apikey_create(
+            user=form.cleaned_data["user"],
+            name=form.cleaned_data["name"],
+            actor=request.user,
+            scopes=form.cleaned_data["scopes"],
+            allowed_ips=form.cleaned_data["allowed_ips"],
+            expires_at=form.cleaned_data["expires_at"],
+        )
+        obj.pk, obj.prefix, obj.key_hash = api_key.pk, api_key.prefix, api_key.key_hash
+        obj._state.adding = False
+        messages.warning(
+            request,
+            _("Copy this key now; it is stored only as a hash and cannot be shown again: %(key)s") % {"key": plain},
+        )
+
+    @admin.action(description=_("Revoke the selected keys"))
+    def revoke(self, request, queryset):
+        for api_key in queryset:
+            apikey_revoke(api_key=api_key, actor=request.user)
+        self.message_user(request, _("%(count)d keys revoked.") % {"count": queryset.count()})

@@ -45,7 +45,7 @@ def _ensure_in_scope(actor: User, fields: dict[str, Any]) -> None:
     for name in ("constituency", "group", "station", "term"):
         value = fields.get(name)
         if value is not None and value.body_id != body.pk:
-            raise ValueError(_("The %(field)s belongs to another congress body.") % {"field": name})
+            raise ValueError(_("The term, constituency, group and station must belong to the deputy's own body."))
 
 
 def _ensure_code_free(*, body: Body, code: str, exclude: int | None = None) -> None:

@@ -45,6 +45,20 @@ def token(db):
 
 
 @pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    # As Django's test client does: the WSGI app would otherwise close the connection holding
+    # the test's transaction at the end of each request (PostgreSQL notices, SQLite does not).
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(autouse=True)
 def _no_throttling():
     from rest_framework.settings import api_settings
 

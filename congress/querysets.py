@@ -62,6 +62,8 @@ class SessionQuerySet(models.QuerySet):
 class UnitQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> UnitQuerySet:
         """Committee side and deputies see the scope's units; a unit's people see their own unit."""
+        if not user.is_authenticated:
+            return self.none()
         scoped = in_scope(self, user)
         if user.is_superuser or user.is_committee_side or user.is_deputy or _is_api_client(user):
             return scoped
@@ -80,11 +82,15 @@ class UnitQuerySet(models.QuerySet):
 
 class UserQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> UserQuerySet:
-        """Committee side sees the scope's people; a unit's people see their colleagues; others themselves."""
+        """Committee side and county systems see the scope's people; a unit's people their colleagues.
+
+        Everyone else sees only themselves. What a county system may read is further limited by its
+        key's scopes (users:read).
+        """
         if not user.is_authenticated:
             return self.none()
         scoped = in_scope(self, user)
-        if user.is_superuser or user.is_committee_side:
+        if user.is_superuser or user.is_committee_side or _is_api_client(user):
             return scoped
         if user.is_unit_side:
             return scoped.filter(models.Q(unit_id=user.unit_id) | models.Q(pk=user.pk))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from congress.models import Role
 from congress.permissions import can_view_roster, can_view_system
 
 if TYPE_CHECKING:
@@ -18,3 +19,10 @@ def can_view_deputy_contact(user: User) -> bool:
 def can_view_deputy_login(user: User) -> bool:
     """The linked login's page belongs to the system pages, so only their users follow the link."""
     return can_view_system(user)
+
+
+def can_write_roster(user: User) -> bool:
+    """Office staff and administrators keep the roster; so do county systems whose keys hold roster:write."""
+    return user.is_authenticated and (
+        user.is_superuser or user.has_role(Role.OFFICE_STAFF, Role.SYSADMIN, Role.API_CLIENT)
+    )

@@ -10,10 +10,10 @@ from congress.api.base import ApiViewSet
 from congress.api.exceptions import service_errors
 from congress.api.pagination import CursorPagination
 from deputies.api.filters import DeputyApiFilter
-from deputies.api.permissions import can_write_roster
 from deputies.api.serializers import DeputySerializer, DeputyWriteSerializer
-from deputies.api.services import deputy_create, deputy_update
 from deputies.models import Deputy
+from deputies.permissions import can_write_roster
+from deputies.services import deputy_create, deputy_update
 
 
 @extend_schema_view(

@@ -86,3 +86,21 @@ def test_a_superuser_sees_every_county(two_counties):
     root = make_user(body=None, roles=[], is_superuser=True)
 
     assert Deputy.objects.visible_to(root).count() == 2
+
+
+def test_a_county_system_login_sees_its_countys_people_and_units(two_counties):
+    a, b = two_counties
+    client = make_user(body=a.committee, roles=[Role.API_CLIENT])
+    staff_a = make_user(body=a.committee, roles=[Role.OFFICE_STAFF])
+    staff_b = make_user(body=b.committee, roles=[Role.OFFICE_STAFF])
+
+    people = set(User.objects.visible_to(client))
+    assert {client, staff_a} <= people
+    assert staff_b not in people
+    assert a.education in Unit.objects.visible_to(client)
+
+
+def test_anonymous_visitors_see_no_units():
+    from django.contrib.auth.models import AnonymousUser
+
+    assert not Unit.objects.visible_to(AnonymousUser()).exists()

@@ -1,4 +1,4 @@
-"""Writes on the roster used by the API; they belong in deputies/services.py once that module exists."""
+"""Writes to the deputies roster: every create and update checks the actor and records an event."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from congress.models import Body, Term, User
 from congress.services import record_event
 from congress.workflow import ensure
-from deputies.api.permissions import can_write_roster
 from deputies.models import Constituency, Deputy, DeputyGroup, Station
+from deputies.permissions import can_write_roster
 
 # The fields a roster write may set; the linked login is managed elsewhere.
 DEPUTY_FIELDS = (

@@ -17,6 +17,7 @@ from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 
+from congress.apikeys import DISPLAY_PREFIX_LENGTH, hash_key
 from congress.demo import people
 from congress.demo.names import NameMaker
 from congress.demo.places import (
@@ -34,11 +35,14 @@ from congress.demo.places import (
     Township,
     landline,
 )
-from congress.models import Body, CongressSession, Role, RoleGrant, Term, Unit, User
+from congress.models import ApiKey, Body, CongressSession, Role, RoleGrant, Term, Unit, User
 from congress.text import chinese_ordinal
 from deputies.models import Constituency, Deputy, DeputyGroup, Level, Station
 
 DEMO_PASSWORD = "congress-demo"  # printed on purpose: these are demo logins, refused outside DEBUG
+# The demo county system's client key, fixed so the README's curl examples work; refused outside DEBUG too.
+DEMO_API_KEY = "cgk_demo-qingshan-county-data-platform"
+DEMO_API_SCOPES = ("reference:read", "roster:read", "users:read", "notifications:read")
 
 
 @dataclass(frozen=True)
@@ -431,6 +435,23 @@ def build_logins(demo: DemoCounty) -> None:
     RoleGrant.objects.bulk_create([RoleGrant(user_id=u, role=r) for u, r in sorted(wanted - existing.keys())])
 
 
+def build_api_key(demo: DemoCounty) -> None:
+    """Give the county data platform's login a client key with read scopes, under a fixed demo value."""
+    ApiKey.objects.update_or_create(
+        key_hash=hash_key(DEMO_API_KEY),
+        defaults={
+            "user": demo.users["apiclient"],
+            "kind": ApiKey.Kind.CLIENT,
+            "name": "县政务数据共享平台（演示）",
+            "prefix": DEMO_API_KEY[:DISPLAY_PREFIX_LENGTH],
+            "scopes": list(DEMO_API_SCOPES),
+            "allowed_ips": [],
+            "revoked_at": None,
+            "expires_at": None,
+        },
+    )
+
+
 STEPS: tuple[Callable[[DemoCounty], None], ...] = (
     build_bodies,
     build_terms,
@@ -438,6 +459,7 @@ STEPS: tuple[Callable[[DemoCounty], None], ...] = (
     build_stations,
     build_deputies,
     build_logins,
+    build_api_key,
 )
 
 

@@ -179,3 +179,15 @@ def test_it_runs_with_debug_on_without_the_flag(settings):
     call_command("seed_demo", stdout=StringIO())
 
     assert Deputy.objects.exists()
+
+
+def test_the_demo_client_key_reads_the_roster_through_the_api_and_nothing_more(client):
+    from congress.demo.county import DEMO_API_KEY, build_demo_county
+
+    build_demo_county(seed=2026)
+    build_demo_county(seed=2026)
+    headers = {"HTTP_AUTHORIZATION": f"Token {DEMO_API_KEY}"}
+
+    assert client.get("/api/v1/deputies/?level=county", **headers).status_code == 200
+    refused = client.post("/api/v1/deputies/", {"name": "测试"}, content_type="application/json", **headers)
+    assert refused.status_code == 403

@@ -11,7 +11,14 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from congress.demo.county import DEMO_LOGINS, DEMO_PASSWORD, build_demo_county, demo_counts
+from congress.demo.county import (
+    DEMO_API_KEY,
+    DEMO_API_SCOPES,
+    DEMO_LOGINS,
+    DEMO_PASSWORD,
+    build_demo_county,
+    demo_counts,
+)
 
 
 class Command(BaseCommand):
@@ -44,6 +51,8 @@ class Command(BaseCommand):
         self.stdout.write("")
         for line in _table(rows):
             self.stdout.write(line)
+        self.stdout.write("")
+        self.stdout.write(f"API client key of 'apiclient' ({', '.join(DEMO_API_SCOPES)}): {DEMO_API_KEY}")
         self.stdout.write("")
         counts = demo_counts()
         self.stdout.write(", ".join(f"{label.split('.')[1]}: {count}" for label, count in counts.items()))

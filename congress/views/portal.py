@@ -61,7 +61,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.prefers_mobile:
         return redirect("mobile:home")
     if not can_view_staff_portal(user):
-        return render(request, "congress/no_role.html", {"has_roles": bool(user.roles)}, status=403)
+        return render(request, "registration/no_role.html", {"has_roles": bool(user.roles)}, status=403)
     context = {
         "greeting": _greeting(),
         "today": timezone.localdate(),

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -77,16 +78,12 @@ def notifications_mark_read(request: HttpRequest) -> HttpResponse:
     return redirect(inbox_return_url(request, "mobile:notifications"))
 
 
+@method_decorator(deputy_required, name="dispatch")
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Change the password inside the mobile layout and return to the profile."""
 
     template_name = "mobile/password_change.html"
     success_url = reverse_lazy("mobile:me")
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.is_deputy:
-            return redirect("password_change")
-        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -1,0 +1,98 @@
+"""The staff home and the deputies' mobile home in a real Chromium: Chinese on screen, no sideways scroll.
+
+Screenshots land in test-artifacts/ (gitignored) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from congress.models import Role
+from congress.services import notification_create
+from tests.congress.factories import CountyFactory, UnitFactory, make_user
+from tests.deputies.factories import DeputyFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PASSWORD = "pass-Word-123"
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+
+
+@pytest.fixture
+def browser():
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls here are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def demo_county():
+    county = CountyFactory()
+    UnitFactory.create_batch(3, body=county.congress)
+    staff = make_user(
+        body=county.committee, roles=[Role.OFFICE_STAFF, Role.LEADER], username="staff", full_name="李文静"
+    )
+    deputy_user = make_user(body=county.congress, roles=[Role.DEPUTY], username="deputy", full_name="张秀英")
+    DeputyFactory(body=county.congress, term=county.term, user=deputy_user, name="张秀英")
+    for user in (staff, deputy_user):
+        notification_create(
+            recipient=user, title="关于召开县十八届人大常委会第二十三次会议的通知", url="/notifications/"
+        )
+    return county
+
+
+def sign_in(browser, live_server, *, username: str, width: int):
+    # A county office's browser asks for Chinese; the page must then be Chinese end to end.
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+def test_staff_home_at_desktop_width_is_chinese(browser, live_server, demo_county):
+    page = sign_in(browser, live_server, username="staff", width=1280)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "staff-home-1280.png"), full_page=True)
+
+    assert page.url == f"{live_server.url}/"
+    assert page.get_by_text("待办事项").is_visible()
+    assert page.get_by_role("heading", name="李文静，").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+
+
+def test_deputy_mobile_home_at_phone_width_is_chinese_without_sideways_scroll(browser, live_server, demo_county):
+    page = sign_in(browser, live_server, username="deputy", width=390)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "mobile-home-390.png"), full_page=True)
+
+    assert page.url == f"{live_server.url}/m/"
+    assert page.get_by_text("张秀英", exact=True).first.is_visible()
+    assert page.get_by_text("未读消息").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_deputy_marks_all_messages_read_on_the_phone(browser, live_server, demo_county):
+    page = sign_in(browser, live_server, username="deputy", width=390)
+    page.goto(f"{live_server.url}/m/notifications/")
+    assert page.locator("[data-testid=unread-count]").inner_text() == "1"
+
+    page.get_by_role("button", name="全部标为已读").click()
+
+    page.locator("[data-testid=unread-count]").wait_for(state="detached")
+    assert page.get_by_role("button", name="全部标为已读").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

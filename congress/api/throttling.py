@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import ImproperlyConfigured
+from redis.exceptions import RedisError
 from rest_framework import throttling
 from rest_framework.settings import api_settings
 
 from congress.api.authentication import client_ip, is_client_key, request_api_key
 
+logger = logging.getLogger(__name__)
+
 
 class SettingsRateThrottle(throttling.SimpleRateThrottle):
     """Read the rate when the request comes, so a changed setting takes effect without a re-import."""
+
+    def allow_request(self, request, view):
+        # The counters live in the cache (Redis in production); when it is down, serving the
+        # request unthrottled is better than failing every county system's call.
+        try:
+            return super().allow_request(request, view)
+        except (RedisError, OSError):
+            logger.warning("Throttle cache unavailable; %s not rate-limited", self.scope, exc_info=True)
+            return True
 
     def get_rate(self):
         try:

@@ -141,3 +141,21 @@ def test_only_the_longest_matching_nav_item_is_current(county):
     assert len(active) == 1
     assert sections["deputies"].active
     assert not sections["system"].active
+
+
+@pytest.mark.django_db
+def test_the_hourly_purge_drops_only_expired_idempotency_records(county):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from congress.models import IdempotencyRecord
+    from congress.tasks import purge_idempotency_records
+
+    user = make_user(body=county.committee, roles=[Role.OFFICE_STAFF])
+    fields = {"user": user, "method": "POST", "path": "/api/v1/deputies/", "request_hash": "x"}
+    IdempotencyRecord.objects.create(key="old", created_at=timezone.now() - dt.timedelta(days=2), **fields)
+    IdempotencyRecord.objects.create(key="new", **fields)
+
+    assert purge_idempotency_records() == 1
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]

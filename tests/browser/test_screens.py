@@ -25,7 +25,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 @pytest.fixture
 def browser():
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls here are still synchronous.
+    """Launch Debian's Chromium; list it after the data fixtures in a test's arguments.
+
+    Playwright's sync API runs an event loop in this thread, and an ORM call made while it runs
+    opens a database connection in another context that the test's teardown never closes
+    (PostgreSQL then refuses to drop the test database).
+    """
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
@@ -64,7 +69,7 @@ def sign_in(browser, live_server, *, username: str, width: int):
     return page
 
 
-def test_staff_home_at_desktop_width_is_chinese(browser, live_server, demo_county):
+def test_staff_home_at_desktop_width_is_chinese(demo_county, live_server, browser):
     page = sign_in(browser, live_server, username="staff", width=1280)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "staff-home-1280.png"), full_page=True)
@@ -75,7 +80,7 @@ def test_staff_home_at_desktop_width_is_chinese(browser, live_server, demo_count
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
 
 
-def test_deputy_mobile_home_at_phone_width_is_chinese_without_sideways_scroll(browser, live_server, demo_county):
+def test_deputy_mobile_home_at_phone_width_is_chinese_without_sideways_scroll(demo_county, live_server, browser):
     page = sign_in(browser, live_server, username="deputy", width=390)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "mobile-home-390.png"), full_page=True)
@@ -86,7 +91,7 @@ def test_deputy_mobile_home_at_phone_width_is_chinese_without_sideways_scroll(br
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
-def test_deputy_marks_all_messages_read_on_the_phone(browser, live_server, demo_county):
+def test_deputy_marks_all_messages_read_on_the_phone(demo_county, live_server, browser):
     page = sign_in(browser, live_server, username="deputy", width=390)
     page.goto(f"{live_server.url}/m/notifications/")
     assert page.locator("[data-testid=unread-count]").inner_text() == "1"

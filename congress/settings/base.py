@@ -74,6 +74,9 @@ TEMPLATES = [
 
 # Database: PostgreSQL through DATABASE_URL in production, SQLite under var/ otherwise.
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
+if not env_str("DATABASE_URL"):
+    # The embedded default keeps its database in the data folder, which a fresh CONGRESS_VAR_DIR lacks.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True

@@ -82,6 +82,15 @@ def test_embedded_default_uses_sqlite_under_var_and_the_filesystem_broker(tmp_pa
     assert values["eager"] is False
 
 
+def test_embedded_default_migrates_into_a_data_folder_that_does_not_exist_yet(tmp_path):
+    var_dir = tmp_path / "fresh" / "var"
+
+    result = _manage("migrate", "-v0", module="congress.settings.dev", env={"CONGRESS_VAR_DIR": str(var_dir)})
+
+    assert result.returncode == 0, result.stderr
+    assert (var_dir / "db.sqlite3").exists()
+
+
 def test_embedded_default_keeps_its_data_in_the_repository_var_folder():
     values = _settings("congress.settings.dev")
 

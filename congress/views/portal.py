@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from congress.models import CongressSession, Term, Unit
-from congress.permissions import can_view_roster, can_view_staff_portal
+from congress.permissions import can_view_roster, can_view_staff_portal, can_view_system, can_view_units
 from congress.services import notifications_mark_read, record_event
 from congress.todos import todos_for
 from deputies.models import Deputy
@@ -165,14 +165,23 @@ def _greeting() -> str:
 
 
 def _scope_facts(user) -> dict:
-    """Count what the person's scope holds: the current term, its latest session, units and deputies."""
+    """Sum up the person's scope: the current term and its latest session, the units, the deputies.
+
+    Each fact links to the page behind it when the person may open that page.
+    """
     term = Term.objects.visible_to(user).current().select_related("body").order_by("body__path", "-number").first()
-    sessions = CongressSession.objects.visible_to(user).select_related("term__body")
+    sessions = CongressSession.objects.visible_to(user)
     if term is not None:
         sessions = sessions.filter(term=term)
+    committee_side = user.is_committee_side
     return {
         "term": term,
         "session": sessions.order_by("-start_date", "-number").first(),
-        "units": Unit.objects.visible_to(user).active().handling().count(),
+        "terms_url": reverse("term_list") if can_view_system(user) else "",
+        # A unit's people see only their own unit, so a count of one would say nothing.
+        "own_unit": None if committee_side else user.unit,
+        "units": Unit.objects.visible_to(user).active().handling().count() if committee_side else None,
+        "units_url": reverse("unit_list") if can_view_units(user) else "",
         "deputies": Deputy.objects.visible_to(user).active().count() if can_view_roster(user) else None,
+        "deputies_url": reverse("deputies:deputy_list") if can_view_roster(user) else "",
     }

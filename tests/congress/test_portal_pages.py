@@ -90,14 +90,18 @@ def test_home_facts_count_only_the_users_own_county(client, county):
     assert facts["session"] == county.session
 
 
-def test_home_hides_the_deputy_count_from_a_unit_which_may_not_see_the_roster(client, county):
+def test_home_shows_a_unit_its_own_unit_instead_of_counts_it_cannot_use(client, county):
     DeputyFactory.create_batch(2, body=county.congress)
-    client.force_login(person(county, Role.UNIT_HANDLER))
+    handler = person(county, Role.UNIT_HANDLER)
+    client.force_login(handler)
 
     response = client.get(reverse("home"))
 
-    assert response.context["facts"]["deputies"] is None
-    assert "在任代表" not in response.content.decode()
+    facts = response.context["facts"]
+    assert facts["deputies"] is None and facts["units"] is None
+    assert facts["own_unit"] == handler.unit
+    page = response.content.decode()
+    assert "在任代表" not in page and "本单位" in page and handler.unit.name in page
 
 
 def test_home_sends_a_deputy_to_the_mobile_view(client, county):

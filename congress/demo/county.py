@@ -132,8 +132,10 @@ def build_bodies(demo: DemoCounty) -> None:
             found.save()
         return found
 
-    demo.congress = body(*wanted[0], parent=None, short_name="县人大", region_code=COUNTY_REGION_CODE)
-    demo.committee = body(*wanted[1], parent=demo.congress, short_name="县人大常委会", region_code=COUNTY_REGION_CODE)
+    demo.congress = body(*wanted[0], parent=None, short_name=f"{COUNTY}人大", region_code=COUNTY_REGION_CODE)
+    demo.committee = body(
+        *wanted[1], parent=demo.congress, short_name=f"{COUNTY}人大常委会", region_code=COUNTY_REGION_CODE
+    )
     for township, (name, kind) in zip(TOWNSHIPS, wanted[2:], strict=True):
         # A street has no congress of its own: its working committee is an organ of the standing committee.
         parent = demo.committee if township.is_street else demo.congress

@@ -58,8 +58,8 @@ def demo_county():
 
 
 def sign_in(browser, live_server, *, username: str, width: int):
-    # A county office's browser asks for Chinese; the page must then be Chinese end to end.
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    # Chromium asks for English here (en-US); the portal must still speak Chinese until the person switches.
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-US")
     page = context.new_page()
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", username)

@@ -159,3 +159,27 @@ def test_the_hourly_purge_drops_only_expired_idempotency_records(county):
 
     assert purge_idempotency_records() == 1
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]
+
+
+@pytest.mark.django_db
+def test_the_signed_in_person_arrives_with_body_unit_and_roles_in_two_queries(county, django_assert_num_queries):
+    from congress.backends import CongressBackend
+
+    person = make_user(body=county.committee, roles=[Role.UNIT_HANDLER], unit=county.office)
+
+    with django_assert_num_queries(2):
+        loaded = CongressBackend().get_user(person.pk)
+        assert (loaded.body.scope_path, loaded.unit.name, loaded.roles) == (
+            county.congress.path,
+            county.office.name,
+            {Role.UNIT_HANDLER},
+        )
+
+
+@pytest.mark.django_db
+def test_a_deactivated_person_is_signed_out(county):
+    from congress.backends import CongressBackend
+
+    person = make_user(body=county.committee, roles=[Role.OFFICE_STAFF], is_active=False)
+
+    assert CongressBackend().get_user(person.pk) is None

@@ -16,7 +16,19 @@ from django.utils import timezone
 
 from congress.calendar import years_missing
 from congress.filters import UnitFilter, UserFilter
-from congress.models import UNIT_ROLES, CalendarDay, CalendarYear, Role, Term, Unit, User, WorkerHeartbeat
+from congress.models import (
+    UNIT_ROLES,
+    CalendarDay,
+    CalendarYear,
+    CongressSession,
+    Notification,
+    Role,
+    Term,
+    Unit,
+    User,
+    WorkerHeartbeat,
+)
+from congress.permissions import can_view_roster
 
 # The calendar pages accept any year in this range; outside it a year is a typing mistake.
 CALENDAR_YEAR_RANGE = range(2000, 2101)
@@ -333,3 +345,32 @@ def _database_version() -> str:
     if version is None and connection.vendor == "postgresql":
         version = ".".join(str(part) for part in divmod(connection.pg_version, 10000))
     return version or ""
+
+
+@dataclass(frozen=True)
+class ScopeFacts:
+    term: Term | None
+    session: CongressSession | None
+    handling_units: int | None  # None where the person's role does not count units
+    serving_deputies: int | None  # None where the person may not see the roster
+
+
+def scope_facts(*, user: User) -> ScopeFacts:
+    """Return the current term, its latest session and the counts the home page shows for the user's scope."""
+    from deputies.models import Deputy
+
+    term = Term.objects.visible_to(user).current().select_related("body").order_by("body__path", "-number").first()
+    sessions = CongressSession.objects.visible_to(user)
+    if term is not None:
+        sessions = sessions.filter(term=term)
+    return ScopeFacts(
+        term=term,
+        session=sessions.order_by("-start_date", "-number").first(),
+        handling_units=(Unit.objects.visible_to(user).active().handling().count() if user.is_committee_side else None),
+        serving_deputies=Deputy.objects.visible_to(user).active().count() if can_view_roster(user) else None,
+    )
+
+
+def notifications_latest_unread(*, user: User, limit: int) -> list[Notification]:
+    """Return the person's newest unread notifications."""
+    return list(Notification.objects.for_user(user).unread()[:limit])

@@ -17,11 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from congress.models import CongressSession, Term, Unit
 from congress.permissions import can_view_roster, can_view_staff_portal, can_view_system, can_view_units
+from congress.selectors import notifications_latest_unread, scope_facts
 from congress.services import notifications_mark_read, record_event
 from congress.todos import todos_for
-from deputies.models import Deputy
 
 NOTIFICATIONS_PER_PAGE = 20
 HOME_NOTIFICATIONS = 5
@@ -66,7 +65,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "greeting": _greeting(),
         "today": timezone.localdate(),
         "todos": todos_for(user),
-        "notifications": _latest_unread(user, HOME_NOTIFICATIONS),
+        "notifications": notifications_latest_unread(user=user, limit=HOME_NOTIFICATIONS),
         "facts": _scope_facts(user),
     }
     return render(request, "congress/home.html", context)
@@ -151,10 +150,6 @@ def inbox_return_url(request: HttpRequest, url_name: str) -> str:
     return f"{url}?{urlencode(query)}" if query else url
 
 
-def _latest_unread(user, limit: int) -> list:
-    return list(user.notifications.filter(read_at__isnull=True)[:limit])
-
-
 def _greeting() -> str:
     hour = timezone.localtime().hour
     if hour < 12:
@@ -165,23 +160,16 @@ def _greeting() -> str:
 
 
 def _scope_facts(user) -> dict:
-    """Sum up the person's scope: the current term and its latest session, the units, the deputies.
-
-    Each fact links to the page behind it when the person may open that page.
-    """
-    term = Term.objects.visible_to(user).current().select_related("body").order_by("body__path", "-number").first()
-    sessions = CongressSession.objects.visible_to(user)
-    if term is not None:
-        sessions = sessions.filter(term=term)
-    committee_side = user.is_committee_side
+    """Sum up the person's scope, each fact linking to the page behind it when the person may open it."""
+    facts = scope_facts(user=user)
     return {
-        "term": term,
-        "session": sessions.order_by("-start_date", "-number").first(),
+        "term": facts.term,
+        "session": facts.session,
         "terms_url": reverse("term_list") if can_view_system(user) else "",
         # A unit's people see only their own unit, so a count of one would say nothing.
-        "own_unit": None if committee_side else user.unit,
-        "units": Unit.objects.visible_to(user).active().handling().count() if committee_side else None,
+        "own_unit": None if user.is_committee_side else user.unit,
+        "units": facts.handling_units,
         "units_url": reverse("unit_list") if can_view_units(user) else "",
-        "deputies": Deputy.objects.visible_to(user).active().count() if can_view_roster(user) else None,
+        "deputies": facts.serving_deputies,
         "deputies_url": reverse("deputies:deputy_list") if can_view_roster(user) else "",
     }

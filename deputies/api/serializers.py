@@ -10,6 +10,7 @@ from rest_framework import serializers
 from congress.api.serializers import MaskedCharField, ScopedPrimaryKeyRelatedField
 from congress.models import Body, Term
 from deputies.models import Constituency, Deputy, DeputyGroup, Station
+from deputies.services import DEPUTY_FIELDS
 
 ID_CARD_PATTERN = re.compile(r"^[0-9]{17}[0-9X]$")
 PHONE_PATTERN = re.compile(r"^[0-9+\-() ]{5,20}$")
@@ -56,25 +57,7 @@ class DeputyWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Deputy
-        fields = [
-            "body",
-            "term",
-            "code",
-            "name",
-            "gender",
-            "birth_date",
-            "ethnicity",
-            "party",
-            "occupation",
-            "level",
-            "constituency",
-            "group",
-            "station",
-            "phone",
-            "id_card_number",
-            "is_active",
-            "note",
-        ]
+        fields = list(DEPUTY_FIELDS)
         extra_kwargs = {"note": {"max_length": 2000}}
         # The (body, code) rule is checked by the service, which gives the clearer message.
         validators: list = []

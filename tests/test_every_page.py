@@ -43,7 +43,7 @@ def test_each_page_a_login_can_reach_is_chinese_and_cheap(client, demo, username
     urls = set(FIXED_PAGES)
     urls |= {item["url"] for section in nav_for(user, "/") for item in section.items}
     if user.is_committee_side:
-        assert len(urls) > len(FIXED_PAGES) + 3, "the committee side reaches the system and roster pages"
+        assert len(urls) >= len(FIXED_PAGES) + 3, "the committee side reaches at least the roster pages"
 
     for url in sorted(urls):
         with CaptureQueriesContext(connection) as queries:

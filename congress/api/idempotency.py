@@ -26,6 +26,8 @@ from congress.models import IdempotencyRecord
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 MAX_KEY_LENGTH = 200
+# A claim this old with no answer belongs to a request that died; a retry may take it over.
+ABANDONED_AFTER = dt.timedelta(minutes=5)
 
 
 class _Replay(Exception):
@@ -78,6 +80,15 @@ class IdempotentMixin:
                 raise Conflict(
                     _("This Idempotency-Key was already used with a different request."), code="idempotency_mismatch"
                 ) from None
+            if record.status_code is None and record.created_at < timezone.now() - ABANDONED_AFTER:
+                # The first request died before answering (a killed worker): let this retry run it.
+                claimed = IdempotencyRecord.objects.filter(
+                    pk=record.pk, status_code__isnull=True, created_at=record.created_at
+                ).update(created_at=timezone.now())
+                if claimed:
+                    record.refresh_from_db()
+                    self._idempotency_record = record
+                    return
             if record.status_code is None:
                 raise Conflict(
                     _("A request with this Idempotency-Key is still being processed; retry shortly."),

@@ -329,6 +329,36 @@ def test_duplicate_while_the_first_is_still_running_is_a_409(api, people):
     assert not Deputy.objects.exists()
 
 
+def test_a_claim_abandoned_by_a_dead_request_is_taken_over_by_the_retry(api, people):
+    import datetime as dt
+
+    from django.utils import timezone
+    from rest_framework.test import APIRequestFactory
+
+    from congress.api.idempotency import request_fingerprint
+
+    as_person(api, people.staff)
+    body = json.dumps(deputy_payload(people))
+    request = APIRequestFactory().post(DEPUTIES, body, content_type="application/json")
+    request._request = request
+    # The first request claimed the key ten minutes ago and its worker was killed before answering.
+    IdempotencyRecord.objects.create(
+        user=people.staff,
+        key="retry-4",
+        method="POST",
+        path=DEPUTIES,
+        request_hash=request_fingerprint(request),
+        created_at=timezone.now() - dt.timedelta(minutes=10),
+    )
+
+    response = api.post(DEPUTIES, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="retry-4")
+    replay = api.post(DEPUTIES, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="retry-4")
+
+    assert response.status_code == 201
+    assert replay.status_code == 201 and replay["Idempotent-Replayed"] == "true"
+    assert Deputy.objects.count() == 1
+
+
 def test_idempotency_keys_are_per_caller(api, people):
     as_person(api, people.staff)
     api.post(DEPUTIES, deputy_payload(people), format="json", HTTP_IDEMPOTENCY_KEY="shared")

@@ -1,0 +1,3 @@
+"""Routes of the suggestion staff pages."""
+
+urlpatterns: list = []

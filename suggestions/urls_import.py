@@ -1,0 +1,3 @@
+"""Routes of the suggestion import pages."""
+
+urlpatterns: list = []

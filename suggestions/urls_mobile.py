@@ -1,0 +1,3 @@
+"""Routes of the suggestion mobile pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes of the suggestion public pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,422 @@
+"""Reads for the suggestion statistics: the four rates, each with its numerator and denominator.
+
+Definitions (DOMAIN.md §2), over the suggestions a person may see that were assigned (交办) and not sent back:
+
+- answer rate 答复率 = answered ÷ assigned
+- completion rate 办结率 = closed ÷ assigned (closed = closed, revisited or archived), and the 6-month
+  completion rate = closed within six calendar months of assignment ÷ assigned
+- satisfaction rate 满意率 = (satisfied + basically satisfied) ÷ rated, on the result rating of the latest
+  rated answer; an answered suggestion without a rating is counted as not rated, never as satisfied
+- solved rate 解决率 = grade A ÷ answered, on the latest answer's grade
+
+Every count carries the staff list's filters that reproduce the suggestions it counts (`Cell.params`), so
+the page links each number to its records. Each grouping is one conditional-aggregation query over the
+visible set, grouped by its key and the rating; totals and rankings are summed from those few group rows,
+never from suggestions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from django.db import models
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from congress.text import chinese_ordinal
+from suggestions.models import Rating, Suggestion
+
+if TYPE_CHECKING:
+    from congress.models import User
+
+Status = Suggestion.Status
+ASSIGNED_STATUSES: tuple[str, ...] = tuple(Suggestion.ASSIGNED_STATUSES)
+# Answered at least once: re-handling and follow-up still owe another answer, but the first one counts.
+ANSWERED_STATUSES: tuple[str, ...] = (
+    Status.ANSWERED,
+    Status.REHANDLING,
+    Status.FOLLOW_UP,
+    Status.CLOSED,
+    Status.REVISITED,
+    Status.ARCHIVED,
+)
+CLOSED_STATUSES: tuple[str, ...] = (Status.CLOSED, Status.REVISITED, Status.ARCHIVED)
+SATISFIED_LEVELS: tuple[str, ...] = (Rating.Level.SATISFIED, Rating.Level.BASICALLY_SATISFIED)
+GRADE_SOLVED = "A"
+COMPLETION_MONTHS = 6
+# The staff list's value for "no session" (filed between sessions), "no category" and "no unit".
+NONE_VALUE = "none"
+TRUE, FALSE = "true", "false"
+
+RANK_KEYS: dict[str, Any] = {
+    "completion": _("Completion rate"),
+    "completion_6m": _("6-month completion rate"),
+    "answer": _("Answer rate"),
+    "satisfaction": _("Satisfaction rate"),
+    "solved": _("Solved rate"),
+}
+DEFAULT_RANK = "completion"
+
+
+def can_view_suggestion_stats(user: User) -> bool:
+    """Committee-side people read the statistics of their scope."""
+    return user.is_authenticated and user.is_committee_side
+
+
+# SQL building blocks
+
+
+class AddMonths(models.Func):
+    """A datetime expression plus a number of calendar months."""
+
+    output_field = models.DateTimeField()
+
+    def __init__(self, expression: Any, months: int) -> None:
+        self.months = months
+        super().__init__(expression)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        raise NotImplementedError(f"AddMonths has no SQL for {connection.vendor}")
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"({sql} + make_interval(months => %s))", [*params, self.months]
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # Django keeps SQLite datetimes as UTC text, which datetime() reads and writes.
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"datetime({sql}, %s)", [*params, f"+{self.months} months"]
+
+
+def latest_rating_result() -> Case:
+    """Return the result rating of the suggestion's latest rated answer, NULL when no answer is rated.
+
+    On a joint suggestion several signers may rate the same answer: the lead deputy's rating is the one
+    of record, then the latest.
+    """
+    ratings = (
+        Rating.objects.filter(answer__suggestion=OuterRef("pk"))
+        # Joined, not an outer reference: SQLite loses outer columns other than the key under GROUP BY.
+        .annotate(not_lead=Case(When(deputy_id=F("answer__suggestion__lead_deputy_id"), then=0), default=1))
+        .order_by("-answer__answered_at", "-answer_id", "not_lead", "-rated_at", "-id")
+        .values("result")[:1]
+    )
+    # Only an answered suggestion can be rated; CASE spares the others the lookup.
+    return Case(
+        When(status__in=ANSWERED_STATUSES, then=Subquery(ratings)),
+        default=Value(None),
+        output_field=models.CharField(),
+    )
+
+
+def closed_within_months(months: int) -> Q:
+    return Q(status__in=CLOSED_STATUSES, closed_at__lte=AddMonths(F("assigned_at"), months))
+
+
+# Counted per group and rating in SQL; rated, satisfied and unsatisfied come from the rating column.
+AGGREGATES: dict[str, Count] = {
+    "assigned": Count("pk"),
+    "answered": Count("pk", filter=Q(status__in=ANSWERED_STATUSES)),
+    "closed": Count("pk", filter=Q(status__in=CLOSED_STATUSES)),
+    "closed_6m": Count("pk", filter=closed_within_months(COMPLETION_MONTHS)),
+    "grade_a": Count("pk", filter=Q(status__in=ANSWERED_STATUSES, latest_grade=GRADE_SOLVED)),
+}
+MEASURES = (*AGGREGATES, "rated", "not_rated", "satisfied", "unsatisfied")
+
+
+def _statuses(statuses: Iterable[str]) -> list[tuple[str, str]]:
+    return [("status", str(status)) for status in statuses]
+
+
+# The staff list's filters that select what each measure counts, within a group.
+MEASURE_PARAMS: dict[str, list[tuple[str, str]]] = {
+    "assigned": _statuses(ASSIGNED_STATUSES),
+    "answered": _statuses(ANSWERED_STATUSES),
+    "closed": _statuses(CLOSED_STATUSES),
+    "closed_6m": [*_statuses(CLOSED_STATUSES), ("closed_within_months", str(COMPLETION_MONTHS))],
+    "rated": [*_statuses(ANSWERED_STATUSES), ("rated", TRUE)],
+    "not_rated": [*_statuses(ANSWERED_STATUSES), ("rated", FALSE)],
+    "satisfied": [*_statuses(ANSWERED_STATUSES), *[("satisfaction", str(level)) for level in SATISFIED_LEVELS]],
+    "unsatisfied": [*_statuses(ANSWERED_STATUSES), ("satisfaction", str(Rating.Level.UNSATISFIED))],
+    "grade_a": [*_statuses(ANSWERED_STATUSES), ("grade", GRADE_SOLVED)],
+}
+# (rate, numerator, denominator)
+RATES: dict[str, tuple[str, str]] = {
+    "answer": ("answered", "assigned"),
+    "completion": ("closed", "assigned"),
+    "completion_6m": ("closed_6m", "assigned"),
+    "satisfaction": ("satisfied", "rated"),
+    "solved": ("grade_a", "answered"),
+}
+
+
+# Results
+
+
+Params = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A count and the staff list's filters that list exactly the suggestions counted."""
+
+    count: int
+    params: Params
+
+    @property
+    def query(self) -> str:
+        return urlencode(self.params)
+
+
+@dataclass(frozen=True)
+class Rate:
+    numerator: Cell
+    denominator: Cell
+
+    @property
+    def value(self) -> float | None:
+        """Return the rate as a fraction, or None when nothing is counted below the line."""
+        if not self.denominator.count:
+            return None
+        return self.numerator.count / self.denominator.count
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.value is None else round(self.value * 100, 1)
+
+
+@dataclass
+class StatsRow:
+    """One line of statistics: a group (a session, a unit, a category, priority or not) or the total."""
+
+    label: str
+    # The filters that select the group, e.g. (("unit", "12"),); empty for the total.
+    group_params: Params
+    base_params: Params
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(MEASURES, 0))
+    sublabel: str = ""
+    rank: int | None = None
+    sort_key: tuple = ()
+
+    def cell(self, measure: str) -> Cell:
+        grouped = {name for name, _value in self.group_params}
+        base = tuple(param for param in self.base_params if param[0] not in grouped)
+        params = (*base, ("assigned", TRUE), *self.group_params, *MEASURE_PARAMS[measure])
+        return Cell(count=self.counts[measure], params=params)
+
+    def rate(self, name: str) -> Rate:
+        numerator, denominator = RATES[name]
+        return Rate(numerator=self.cell(numerator), denominator=self.cell(denominator))
+
+    def __getattr__(self, name: str) -> Any:
+        # Templates read row.assigned, row.answer_rate, …
+        if name in MEASURES:
+            return self.cell(name)
+        if name.endswith("_rate") and name[: -len("_rate")] in RATES:
+            return self.rate(name[: -len("_rate")])
+        raise AttributeError(name)
+
+
+@dataclass
+class SuggestionStats:
+    total: StatsRow
+    by_session: list[StatsRow]
+    by_unit: list[StatsRow]
+    by_category: list[StatsRow]
+    by_priority: list[StatsRow]
+    rank_by: str = DEFAULT_RANK
+
+    @property
+    def rank_label(self) -> str:
+        return str(RANK_KEYS[self.rank_by])
+
+
+# Filters
+
+
+def filter_params(filters: Mapping[str, Any]) -> Params:
+    """Return the staff list's query parameters for the page's filters."""
+    params: list[tuple[str, str]] = []
+    for name in ("session", "unit", "category"):
+        if filters.get(name) is not None:
+            params.append((name, str(filters[name].pk)))
+    if filters.get("priority") is not None:
+        params.append(("priority", TRUE if filters["priority"] else FALSE))
+    for name in ("assigned_from", "assigned_to"):
+        if filters.get(name):
+            params.append((name, filters[name].isoformat()))
+    return tuple(params)
+
+
+def _start_of_day(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _apply_filters(qs: models.QuerySet, filters: Mapping[str, Any]) -> models.QuerySet:
+    if filters.get("session") is not None:
+        qs = qs.filter(session=filters["session"])
+    if filters.get("unit") is not None:
+        qs = qs.filter(lead_unit=filters["unit"])
+    if filters.get("category") is not None:
+        qs = qs.filter(category=filters["category"])
+    if filters.get("priority") is not None:
+        qs = qs.filter(is_priority=filters["priority"])
+    # Local calendar days, as bounds the assigned_at index can use.
+    if filters.get("assigned_from"):
+        qs = qs.filter(assigned_at__gte=_start_of_day(filters["assigned_from"]))
+    if filters.get("assigned_to"):
+        qs = qs.filter(assigned_at__lt=_start_of_day(filters["assigned_to"] + dt.timedelta(days=1)))
+    return qs
+
+
+def assigned_suggestions(*, user: User, filters: Mapping[str, Any]) -> models.QuerySet:
+    """Return the visible suggestions counted as assigned under the page's filters."""
+    # An archived suggestion may also be one never registered: assigned_at tells them apart.
+    qs = Suggestion.objects.visible_to(user).filter(status__in=ASSIGNED_STATUSES, assigned_at__isnull=False)
+    return _apply_filters(qs, filters)
+
+
+# Selectors
+
+
+def _grouped(qs: models.QuerySet, keys: list[str]) -> list[dict[str, Any]]:
+    """Count every measure per group and per rating result, in one query."""
+    return list(qs.annotate(rating=latest_rating_result()).values(*keys, "rating").annotate(**AGGREGATES).order_by())
+
+
+def _fold(rows: list[dict[str, Any]], key: str, make_row) -> dict[Any, StatsRow]:
+    """Sum the per-rating rows of each group into one StatsRow (a few rows per group, not per suggestion)."""
+    folded: dict[Any, StatsRow] = {}
+    for row in rows:
+        stats_row = folded.get(row[key])
+        if stats_row is None:
+            stats_row = folded[row[key]] = make_row(row)
+        counts = stats_row.counts
+        for measure in AGGREGATES:
+            counts[measure] += row[measure]
+        rating = row["rating"]
+        if rating is not None:
+            counts["rated"] += row["answered"]
+            if rating in SATISFIED_LEVELS:
+                counts["satisfied"] += row["answered"]
+            elif rating == Rating.Level.UNSATISFIED:
+                counts["unsatisfied"] += row["answered"]
+    for stats_row in folded.values():
+        stats_row.counts["not_rated"] = stats_row.counts["answered"] - stats_row.counts["rated"]
+    return folded
+
+
+def _param(value: Any) -> str:
+    return NONE_VALUE if value is None else str(value)
+
+
+def stats_by_session(*, user: User, filters: Mapping[str, Any]) -> list[StatsRow]:
+    """Return one row per session, oldest first, and one for suggestions filed between sessions."""
+    base = filter_params(filters)
+    keys = [
+        "session_id",
+        "session__number",
+        "session__term__number",
+        "session__term__body__name",
+        "session__start_date",
+    ]
+    rows = _grouped(assigned_suggestions(user=user, filters=filters), keys)
+
+    def make_row(row: dict[str, Any]) -> StatsRow:
+        if row["session_id"] is None:
+            label, sublabel, order = str(_("Between sessions")), "", (dt.date.max,)
+        else:
+            term, number = chinese_ordinal(row["session__term__number"]), chinese_ordinal(row["session__number"])
+            label = f"第{term}届第{number}次会议"
+            sublabel, order = row["session__term__body__name"], (row["session__start_date"], row["session_id"])
+        return StatsRow(label, (("session", _param(row["session_id"])),), base, sublabel=sublabel, sort_key=order)
+
+    return sorted(_fold(rows, "session_id", make_row).values(), key=lambda row: row.sort_key)
+
+
+def stats_by_unit(*, user: User, filters: Mapping[str, Any], rank_by: str = DEFAULT_RANK) -> list[StatsRow]:
+    """Return one row per lead unit, ranked by `rank_by` (best first; equal rates share a rank)."""
+    base = filter_params(filters)
+    rows = _grouped(assigned_suggestions(user=user, filters=filters), ["lead_unit_id", "lead_unit__name"])
+
+    def make_row(row: dict[str, Any]) -> StatsRow:
+        label = row["lead_unit__name"] or str(_("No lead unit"))
+        return StatsRow(label, (("unit", _param(row["lead_unit_id"])),), base)
+
+    units = list(_fold(rows, "lead_unit_id", make_row).values())
+    return rank_rows(units, rank_by)
+
+
+def rank_rows(rows: list[StatsRow], rank_by: str) -> list[StatsRow]:
+    """Order rows by a rate, best first, rows with nothing to rate last; equal rates share a rank."""
+    if rank_by not in RATES:
+        rank_by = DEFAULT_RANK
+
+    def key(row: StatsRow) -> tuple:
+        rate = row.rate(rank_by)
+        return (rate.value is None, -(rate.value or 0), -rate.denominator.count, row.label)
+
+    ranked = sorted(rows, key=key)
+    last_value: float | None = None
+    last_rank: int | None = None
+    for position, row in enumerate(ranked, start=1):
+        value = row.rate(rank_by).value
+        if value is not None and value != last_value:
+            last_value, last_rank = value, position
+        row.rank = None if value is None else last_rank
+    return ranked
+
+
+def stats_by_category(*, user: User, filters: Mapping[str, Any]) -> list[StatsRow]:
+    """Return one row per category in the categories' own order, uncategorised last."""
+    base = filter_params(filters)
+    keys = ["category_id", "category__name", "category__sort_order"]
+    rows = _grouped(assigned_suggestions(user=user, filters=filters), keys)
+
+    def make_row(row: dict[str, Any]) -> StatsRow:
+        if row["category_id"] is None:
+            label, order = str(_("No category")), (1, 0, "")
+        else:
+            label, order = row["category__name"], (0, row["category__sort_order"], row["category__name"])
+        return StatsRow(label, (("category", _param(row["category_id"])),), base, sort_key=order)
+
+    return sorted(_fold(rows, "category_id", make_row).values(), key=lambda row: row.sort_key)
+
+
+def stats_by_priority(*, user: User, filters: Mapping[str, Any]) -> list[StatsRow]:
+    """Return the priority-supervised suggestions' row first, then the others'."""
+    base = filter_params(filters)
+    rows = _grouped(assigned_suggestions(user=user, filters=filters), ["is_priority"])
+
+    def make_row(row: dict[str, Any]) -> StatsRow:
+        label = _("Priority supervision") if row["is_priority"] else _("Not priority-supervised")
+        return StatsRow(str(label), (("priority", TRUE if row["is_priority"] else FALSE),), base)
+
+    return sorted(_fold(rows, "is_priority", make_row).values(), key=lambda row: row.group_params[0][1] != TRUE)
+
+
+def stats_total(rows: Iterable[StatsRow], *, filters: Mapping[str, Any]) -> StatsRow:
+    """Sum a complete grouping's rows (each suggestion in exactly one) into the total row."""
+    total = StatsRow(str(_("All")), (), filter_params(filters))
+    for row in rows:
+        for measure in MEASURES:
+            total.counts[measure] += row.counts[measure]
+    return total
+
+
+def suggestion_stats(*, user: User, filters: Mapping[str, Any], rank_by: str = DEFAULT_RANK) -> SuggestionStats:
+    """Return the rates in total and by session, unit (ranked), category and priority: four queries."""
+    by_priority = stats_by_priority(user=user, filters=filters)
+    return SuggestionStats(
+        total=stats_total(by_priority, filters=filters),
+        by_session=stats_by_session(user=user, filters=filters),
+        by_unit=stats_by_unit(user=user, filters=filters, rank_by=rank_by),
+        by_category=stats_by_category(user=user, filters=filters),
+        by_priority=by_priority,
+        rank_by=rank_by if rank_by in RATES else DEFAULT_RANK,
+    )

@@ -409,6 +409,12 @@ class ExtensionRequest(models.Model):
         APPROVED = "approved", _("Approved")
         REFUSED = "refused", _("Refused")
 
+    TRANSITIONS: dict[str, set[str]] = {
+        Status.PENDING: {Status.APPROVED, Status.REFUSED},
+        Status.APPROVED: set(),
+        Status.REFUSED: set(),
+    }
+
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="extension_requests")
     reason = models.TextField(_("reason"))
     requested_until = models.DateField(_("new answer date requested"))

@@ -1,0 +1,294 @@
+"""Closing: the deputy rates, then the suggestion is re-handled, followed up or closed, revisited, archived.
+
+Only the lead deputy (领衔代表) rates, through their own login. Co-signers receive every answer but do not
+rate: one rating per answer keeps the satisfaction rate's denominator a count of answers, and a joint
+suggestion's signers agree among themselves before their lead deputy rates. No rating is ever assumed: an
+answer left unrated past its window is closed by staff as unrated and never counts as satisfied.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from congress.models import Role, User
+from congress.services import record_event
+from congress.workflow import WorkflowError, ensure, ensure_transition
+from suggestions.deadlines import policy_for, rehandling_due
+from suggestions.models import Answer, Assignment, Rating, Suggestion
+from suggestions.permissions import (
+    can_archive,
+    can_close,
+    can_prioritize,
+    can_publish,
+    can_rate,
+    can_revisit,
+    in_scope,
+)
+from suggestions.services._common import (
+    ensure_status,
+    lock_suggestion,
+    notify_after_commit,
+    require_choice,
+    require_text,
+    round_answers,
+    signer_ids,
+    staff_ids,
+    unit_people_ids,
+)
+
+FOLLOW_UP_GRADES = (Answer.Grade.B, Answer.Grade.C)
+# Priority and publication make sense once the office has taken a suggestion on, until it is archived.
+TAKEN_ON_STATUSES = (
+    Suggestion.Status.REGISTERED,
+    Suggestion.Status.ASSIGNED,
+    Suggestion.Status.HANDLING,
+    Suggestion.Status.ANSWERED,
+    Suggestion.Status.REHANDLING,
+    Suggestion.Status.FOLLOW_UP,
+    Suggestion.Status.CLOSED,
+    Suggestion.Status.REVISITED,
+)
+
+
+@transaction.atomic
+def suggestion_rate(*, answer_id: int, actor: User, attitude: str, result: str, comment: str = "") -> Rating:
+    """Record the lead deputy's own rating; once every answer of the round is rated, decide what follows.
+
+    Any unsatisfied result sends the suggestion back to re-handling with the re-handling deadline; otherwise a
+    B or C grade keeps it under follow-up; otherwise it is closed.
+    """
+    suggestion_id = Answer.objects.values_list("suggestion_id", flat=True).get(pk=answer_id)
+    suggestion = lock_suggestion(suggestion_id)
+    answer = Answer.objects.select_related("assignment").get(pk=answer_id)
+    answer.suggestion = suggestion
+    ensure(can_rate(actor, answer))
+    ensure_status(suggestion, [Suggestion.Status.ANSWERED], _("This suggestion is not waiting for your rating."))
+    answers = round_answers(suggestion)
+    if answer.pk not in {a.pk for a in answers}:
+        raise WorkflowError(_("This answer has been superseded by a later one; rate the latest answer."))
+    if answer.ratings.exists():
+        raise WorkflowError(_("This answer has already been rated; a rating cannot be changed."))
+    rating = Rating.objects.create(
+        answer=answer,
+        deputy=suggestion.lead_deputy,
+        attitude=require_choice(attitude, Rating.Level, "attitude"),
+        result=require_choice(result, Rating.Level, "result"),
+        comment=(comment or "").strip(),
+        rated_by=actor,
+    )
+    record_event(
+        suggestion,
+        actor=actor,
+        kind="answer_rated",
+        data={
+            "answer": answer.pk,
+            "unit": answer.assignment.unit_id,
+            "grade": answer.grade,
+            "attitude": attitude,
+            "result": result,
+            "late": answer.rating_due is not None and timezone.localdate() > answer.rating_due,
+        },
+    )
+    ratings = {a.pk: (rating if a.pk == answer.pk else next(iter(a.ratings.all()), None)) for a in answers}
+    if all(ratings.values()):
+        _after_round(suggestion, answers, ratings, actor)
+    return rating
+
+
+def _after_round(suggestion: Suggestion, answers: list[Answer], ratings: dict, actor: User) -> None:
+    unsatisfied = [a for a in answers if ratings[a.pk].result == Rating.Level.UNSATISFIED]
+    follow_up = [a for a in answers if a.grade in FOLLOW_UP_GRADES]
+    if unsatisfied:
+        due = rehandling_due(policy_for(suggestion.body), timezone.localdate())
+        _reopen(suggestion, unsatisfied, answer_due=due, status=Suggestion.Status.REHANDLING, actor=actor)
+        notify_after_commit(
+            unit_people_ids(a.assignment.unit_id for a in unsatisfied),
+            kind="suggestion_rehandling",
+            title=_("The deputy is not satisfied; handle it again and answer by %(date)s: %(title)s")
+            % {"date": date_format(due), "title": suggestion.title},
+        )
+        notify_after_commit(
+            staff_ids(suggestion.body),
+            kind="suggestion_rehandling",
+            title=_("A deputy rated an answer unsatisfied: %(title)s") % {"title": suggestion.title},
+        )
+    elif follow_up:
+        # Follow-up has no fixed date: the unit answers again when the matter is solved.
+        _reopen(suggestion, follow_up, answer_due=None, status=Suggestion.Status.FOLLOW_UP, actor=actor)
+        notify_after_commit(
+            unit_people_ids(a.assignment.unit_id for a in follow_up),
+            kind="suggestion_follow_up",
+            title=_("Under follow-up: answer again when it is solved: %(title)s") % {"title": suggestion.title},
+        )
+    else:
+        _close(suggestion, actor=actor, note="", data={"rated": True})
+
+
+def _reopen(suggestion: Suggestion, answers: list[Answer], *, answer_due, status: str, actor: User) -> None:
+    ensure_transition(suggestion, to=status)
+    assignment_ids = [a.assignment_id for a in answers]
+    for assignment in Assignment.objects.select_for_update().filter(pk__in=assignment_ids):
+        ensure_transition(assignment, to=Assignment.Status.ACCEPTED)
+    Assignment.objects.filter(pk__in=assignment_ids).update(
+        status=Assignment.Status.ACCEPTED, answer_due=answer_due, completed_at=None
+    )
+    from_state = suggestion.status
+    suggestion.status = status
+    suggestion.due_date = answer_due
+    suggestion.save(update_fields=["status", "due_date", "updated_at"])
+    record_event(
+        suggestion,
+        actor=actor,
+        kind=f"suggestion_{status}",
+        from_state=from_state,
+        to_state=status,
+        data={"assignments": assignment_ids, "answer_due": answer_due.isoformat() if answer_due else None},
+    )
+
+
+def _close(suggestion: Suggestion, *, actor: User, note: str, data: dict) -> None:
+    from_state = suggestion.status
+    ensure_transition(suggestion, to=Suggestion.Status.CLOSED)
+    suggestion.status = Suggestion.Status.CLOSED
+    suggestion.closed_at = timezone.now()
+    suggestion.due_date = None
+    suggestion.save(update_fields=["status", "closed_at", "due_date", "updated_at"])
+    # Units kept open for a follow-up answer owe nothing once the office closes the suggestion.
+    suggestion.assignments.filter(status=Assignment.Status.ACCEPTED, completed_at__isnull=True).update(
+        completed_at=suggestion.closed_at
+    )
+    record_event(
+        suggestion,
+        actor=actor,
+        kind="suggestion_closed",
+        from_state=from_state,
+        to_state=suggestion.status,
+        note=note,
+        data=data,
+    )
+    notify_after_commit(
+        signer_ids(suggestion, lead_only=True),
+        kind="suggestion_closed",
+        title=_("Your suggestion is closed: %(title)s") % {"title": suggestion.title},
+        body=note,
+    )
+
+
+@transaction.atomic
+def suggestion_close(*, suggestion_id: int, actor: User, note: str = "") -> Suggestion:
+    """Close a suggestion under follow-up, or an answered one whose rating window passed without a rating."""
+    suggestion = lock_suggestion(suggestion_id)
+    ensure_transition(suggestion, to=Suggestion.Status.CLOSED)
+    ensure(can_close(actor, suggestion))
+    data: dict = {"rated": suggestion.status == Suggestion.Status.FOLLOW_UP}
+    if suggestion.status == Suggestion.Status.ANSWERED:
+        unrated = [a for a in round_answers(suggestion) if not a.ratings.all()]
+        today = timezone.localdate()
+        open_until = max((a.rating_due for a in unrated if a.rating_due), default=None)
+        if open_until is not None and open_until >= today:
+            raise WorkflowError(
+                _("The deputy may rate until %(date)s; it can be closed unrated only after that.")
+                % {"date": date_format(open_until)}
+            )
+        # Recorded as unrated: it never counts as satisfied.
+        data = {"rated": False, "unrated_answers": [a.pk for a in unrated]}
+    _close(suggestion, actor=actor, note=note, data=data)
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_revisit(*, suggestion_id: int, actor: User, note: str) -> Suggestion:
+    """Record the office's revisit (回访) of the deputy after closing."""
+    suggestion = lock_suggestion(suggestion_id)
+    ensure_transition(suggestion, to=Suggestion.Status.REVISITED)
+    ensure(can_revisit(actor, suggestion))
+    note = require_text(note, "note", _("Say what the deputy said at the revisit."))
+    suggestion.status = Suggestion.Status.REVISITED
+    suggestion.save(update_fields=["status", "updated_at"])
+    record_event(
+        suggestion,
+        actor=actor,
+        kind="suggestion_revisited",
+        from_state=Suggestion.Status.CLOSED,
+        to_state=suggestion.status,
+        note=note,
+    )
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_archive(*, suggestion_id: int, actor: User) -> Suggestion:
+    """Archive a closed, revisited or unregistered suggestion; nothing changes it afterwards."""
+    suggestion = lock_suggestion(suggestion_id)
+    ensure_transition(suggestion, to=Suggestion.Status.ARCHIVED)
+    ensure(can_archive(actor, suggestion))
+    from_state = suggestion.status
+    suggestion.status = Suggestion.Status.ARCHIVED
+    suggestion.due_date = None
+    suggestion.save(update_fields=["status", "due_date", "updated_at"])
+    record_event(suggestion, actor=actor, kind="suggestion_archived", from_state=from_state, to_state=suggestion.status)
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_prioritize(
+    *, suggestion_id: int, actor: User, supervising_leader: User | None, note: str = "", priority: bool = True
+) -> Suggestion:
+    """Put the suggestion under priority supervision (重点督办) with its supervising leader, or take it off."""
+    suggestion = lock_suggestion(suggestion_id)
+    ensure(can_prioritize(actor, suggestion))
+    ensure_status(
+        suggestion, TAKEN_ON_STATUSES, _("Only a registered suggestion that is not archived can be supervised.")
+    )
+    if priority and not (
+        supervising_leader is not None
+        and supervising_leader.is_active
+        and supervising_leader.has_role(Role.LEADER)
+        and in_scope(supervising_leader, suggestion.body)
+    ):
+        raise ValidationError({"supervising_leader": _("Choose one of this congress's leaders.")})
+    if priority == suggestion.is_priority and (
+        not priority or supervising_leader.pk == suggestion.supervising_leader_id
+    ):
+        return suggestion
+    suggestion.is_priority = priority
+    suggestion.supervising_leader = supervising_leader if priority else None
+    suggestion.save(update_fields=["is_priority", "supervising_leader", "updated_at"])
+    record_event(
+        suggestion,
+        actor=actor,
+        kind="suggestion_prioritized" if priority else "suggestion_priority_removed",
+        note=note,
+        data={"supervising_leader": supervising_leader.pk if priority else None},
+    )
+    if priority:
+        recipients = [supervising_leader.pk, *unit_people_ids(suggestion.assignments.values_list("unit_id", flat=True))]
+        notify_after_commit(
+            recipients,
+            kind="suggestion_prioritized",
+            title=_("Under priority supervision: %(title)s") % {"title": suggestion.title},
+            body=note,
+        )
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_publish(*, suggestion_id: int, actor: User, public: bool = True) -> Suggestion:
+    """Publish the suggestion and its progress to the public pages, or take it down."""
+    suggestion = lock_suggestion(suggestion_id)
+    ensure(can_publish(actor, suggestion))
+    ensure_status(
+        suggestion,
+        [*TAKEN_ON_STATUSES, Suggestion.Status.ARCHIVED],
+        _("Only a registered suggestion can be published."),
+    )
+    if suggestion.is_public == public:
+        return suggestion
+    suggestion.is_public = public
+    suggestion.save(update_fields=["is_public", "updated_at"])
+    record_event(suggestion, actor=actor, kind="suggestion_published" if public else "suggestion_unpublished")
+    return suggestion

@@ -1,0 +1,202 @@
+"""Chinese text search and duplicate detection for suggestions."""
+
+import pytest
+from django.db import connection, transaction
+
+from suggestions.models import Suggestion
+from suggestions.search import (
+    bigrams,
+    closest_titles,
+    search_suggestions,
+    search_terms,
+    similar_suggestions,
+    similarity,
+)
+from tests.suggestions.public_data import at, public_world, suggestion
+
+pytestmark = pytest.mark.django_db
+
+OLD_HOUSING = "关于加快城关镇老旧小区改造的建议"
+OLD_HOUSING_AGAIN = "建议加快推进城关镇老旧小区改造"
+WATER = "关于加强农村饮水安全工程建设的建议"
+WATER_CONTENT = "部分山区村组仍靠山泉水，旱季缺水，水质没有检测，请水利部门统筹解决。"
+
+
+@pytest.fixture
+def world():
+    return public_world()
+
+
+@pytest.fixture
+def three(world):
+    """Three suggestions: old housing in town, rural drinking water, and a school bus one."""
+    housing = suggestion(world, title=OLD_HOUSING, content="城关镇老旧小区管网老化，雨季内涝，居民出行不便。")
+    water = suggestion(world, title=WATER, content=WATER_CONTENT, category=world.farming)
+    school = suggestion(world, title="关于开通乡村学校校车的建议", content="偏远村组学生上学路远，建议开通校车。")
+    return housing, water, school
+
+
+def _titles(queryset):
+    return sorted(queryset.values_list("title", flat=True))
+
+
+# search_suggestions
+
+
+def test_search_finds_a_chinese_substring_of_the_title(three):
+    housing, *_ = three
+
+    found = search_suggestions(Suggestion.objects.all(), "老旧小区")
+
+    assert list(found) == [housing]
+
+
+def test_search_finds_a_substring_of_the_content_only(three):
+    _, water, _ = three
+
+    found = search_suggestions(Suggestion.objects.all(), "山泉水")
+
+    assert list(found) == [water]
+
+
+def test_search_with_several_words_needs_every_word(three):
+    housing, water, school = three
+
+    both_words = search_suggestions(Suggestion.objects.all(), "村组 校车")
+    one_missing = search_suggestions(Suggestion.objects.all(), "村组 内涝")
+    ideographic_space = search_suggestions(Suggestion.objects.all(), "村组\u3000旱季")
+
+    assert list(both_words) == [school]
+    assert list(one_missing) == []
+    assert list(ideographic_space) == [water]
+
+
+def test_search_without_a_match_finds_nothing(three):
+    assert list(search_suggestions(Suggestion.objects.all(), "养老院")) == []
+
+
+def test_blank_search_keeps_every_suggestion(three):
+    assert search_suggestions(Suggestion.objects.all(), "  ").count() == 3
+
+
+def test_search_treats_like_wildcards_as_plain_characters(world):
+    suggestion(world, title="关于将收费标准降低50%的建议")
+    suggestion(world, title="关于降低收费标准的建议")
+
+    assert _titles(search_suggestions(Suggestion.objects.all(), "50%")) == ["关于将收费标准降低50%的建议"]
+    assert list(search_suggestions(Suggestion.objects.all(), "%")) == list(
+        Suggestion.objects.filter(title__contains="%")
+    )
+    assert list(search_suggestions(Suggestion.objects.all(), "_")) == []
+
+
+def test_search_ignores_the_case_of_latin_letters(world):
+    suggestion(world, title="关于推广ETC停车缴费的建议")
+
+    assert search_suggestions(Suggestion.objects.all(), "etc").count() == 1
+
+
+def test_search_terms_split_on_ascii_and_ideographic_spaces():
+    assert search_terms(" 老旧小区\u3000改造  城关镇 ") == ["老旧小区", "改造", "城关镇"]
+
+
+@pytest.mark.postgres
+def test_postgres_trigram_indexes_treat_chinese_as_word_characters():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT array_length(show_trgm('老旧小区改造'), 1)")
+        (count,) = cursor.fetchone()
+
+    # Six characters give seven trigrams with padding; a C (non-UTF-8) ctype would give none.
+    assert count == 7
+
+
+@pytest.mark.postgres
+def test_postgres_search_uses_the_trigram_indexes(three):
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = search_suggestions(Suggestion.objects.all(), "老旧小区").explain()
+
+    assert "suggestion_title_trgm_idx" in plan
+    assert "suggestion_content_trgm_idx" in plan
+
+
+@pytest.mark.postgres
+def test_postgres_duplicate_prefilter_uses_the_title_index(three):
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = 0.3")
+        plan = closest_titles(Suggestion.objects.all(), "加快城关镇老旧小区改造").explain()
+
+    assert "suggestion_title_trgm_idx" in plan
+
+
+# similarity
+
+
+def test_the_same_matter_worded_differently_scores_high():
+    score = similarity(title_a=OLD_HOUSING, content_a="", title_b=OLD_HOUSING_AGAIN, content_b="")
+
+    assert score >= 0.8
+
+
+def test_an_unrelated_matter_scores_low():
+    score = similarity(title_a=OLD_HOUSING, content_a="", title_b=WATER, content_b="")
+
+    assert score < 0.1
+
+
+def test_the_filler_of_every_title_does_not_count():
+    # "关于……的建议" is on every title; only the matter itself should make two titles alike.
+    assert "建议" not in bigrams(OLD_HOUSING)
+    assert "关于" not in bigrams(OLD_HOUSING)
+    assert "小区" in bigrams(OLD_HOUSING)
+
+
+def test_content_counts_when_the_titles_differ():
+    content = "城关镇老旧小区管网老化，雨季内涝，居民出行不便，请住建部门列入改造计划。"
+    same_content = similarity(
+        title_a="关于解决城关镇小区雨季内涝的建议",
+        content_a=content,
+        title_b=OLD_HOUSING,
+        content_b="城关镇老旧小区管网老化严重，雨季内涝，居民出行不便。",
+    )
+    other_content = similarity(
+        title_a="关于解决城关镇小区雨季内涝的建议", content_a=content, title_b=WATER, content_b=WATER_CONTENT
+    )
+
+    assert same_content > 0.4
+    assert other_content < 0.1
+
+
+# similar_suggestions
+
+
+def test_similar_suggestions_put_the_same_matter_first_and_leave_out_unrelated_ones(world, three):
+    housing, water, school = three
+    last_year = suggestion(world, title="关于推进城关镇老旧小区改造工作的建议", year=2024, created_at=at(2024, 1, 12))
+
+    found = similar_suggestions(
+        title=OLD_HOUSING_AGAIN, content="城关镇老旧小区管网老化，雨季内涝。", queryset=Suggestion.objects.all()
+    )
+
+    assert [item for item, _ in found] == [housing, last_year]
+    assert found[0][1] >= found[1][1] >= 0.4
+
+
+def test_similar_suggestions_respect_the_callers_queryset_and_limit(world, three):
+    housing, *_ = three
+    for number in range(4):
+        suggestion(world, title=f"关于城关镇老旧小区改造第{number}期的建议")
+
+    found = similar_suggestions(
+        title=OLD_HOUSING, content="", queryset=Suggestion.objects.exclude(pk=housing.pk), limit=3
+    )
+
+    assert len(found) == 3
+    assert housing not in [item for item, _ in found]
+
+
+def test_similar_suggestions_of_a_title_that_is_only_filler_find_nothing(three):
+    assert similar_suggestions(title="关于……的建议", content="", queryset=Suggestion.objects.all()) == []

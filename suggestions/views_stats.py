@@ -1,0 +1,98 @@
+"""The suggestion statistics page and its Excel export."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from congress.forms import DATE_INPUT, StyledForm
+from congress.models import CongressSession, Unit
+from congress.querysets import in_scope
+from suggestions import stats
+from suggestions.export import export_stats
+from suggestions.models import Category
+
+# The staff suggestion list every number links to, with the filters in its query string.
+SUGGESTION_LIST_PATH = "/suggestions/"
+YES_NO = [("", _("All")), (stats.TRUE, _("Priority supervision")), (stats.FALSE, _("Not priority-supervised"))]
+
+
+class SessionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: CongressSession) -> str:
+        return f"{obj.term.label}{obj.label}"
+
+
+class StatsFilterForm(StyledForm):
+    """The statistics page's filters: the same names, and meanings, as the staff list's."""
+
+    session = SessionChoiceField(label=_("Session"), queryset=CongressSession.objects.none(), required=False)
+    unit = forms.ModelChoiceField(label=_("Lead unit"), queryset=Unit.objects.none(), required=False)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), required=False)
+    priority = forms.TypedChoiceField(
+        label=_("Priority supervision"),
+        choices=YES_NO,
+        required=False,
+        coerce=lambda value: value == stats.TRUE,
+        empty_value=None,
+    )
+    assigned_from = forms.DateField(label=_("Assigned from"), required=False, widget=DATE_INPUT)
+    assigned_to = forms.DateField(label=_("Assigned until"), required=False, widget=DATE_INPUT)
+    rank = forms.ChoiceField(label=_("Rank units by"), choices=list(stats.RANK_KEYS.items()), required=False)
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = (
+            CongressSession.objects.visible_to(user).select_related("term").order_by("-start_date", "-pk")
+        )
+        self.fields["unit"].queryset = Unit.objects.visible_to(user).handling().order_by("sort_order", "name")
+        self.fields["category"].queryset = in_scope(Category.objects.all(), user).order_by("sort_order", "name")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("assigned_from"), data.get("assigned_to")
+        if start and end and start > end:
+            self.add_error("assigned_to", _("The end of the period must not be before its start."))
+        return data
+
+
+def _stats_for(request: HttpRequest) -> tuple[StatsFilterForm, stats.SuggestionStats | None]:
+    if not stats.can_view_suggestion_stats(request.user):
+        raise PermissionDenied
+    form = StatsFilterForm(request.GET or None, user=request.user)
+    if request.GET and not form.is_valid():
+        return form, None
+    filters = form.cleaned_data if request.GET else {}
+    rank_by = filters.get("rank") or stats.DEFAULT_RANK
+    return form, stats.suggestion_stats(user=request.user, filters=filters, rank_by=rank_by)
+
+
+@login_required
+@require_GET
+def stats_index(request: HttpRequest) -> HttpResponse:
+    """Show the four rates with their numerators and denominators, in total and by group."""
+    form, result = _stats_for(request)
+    context = {
+        "filter_form": form,
+        "stats": result,
+        "list_url": SUGGESTION_LIST_PATH,
+        "export_query": request.GET.urlencode(),
+    }
+    return render(request, "suggestions/stats.html", context, status=200 if result else 400)
+
+
+@login_required
+@require_GET
+def stats_export(request: HttpRequest) -> HttpResponse:
+    """Download the statistics on the page as an Excel workbook."""
+    form, result = _stats_for(request)
+    if result is None:
+        return render(request, "suggestions/stats.html", {"filter_form": form, "stats": None}, status=400)
+    filename = f"{gettext('Suggestion statistics')}-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(export_stats(result), as_attachment=True, filename=filename)

@@ -502,3 +502,199 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+# Reminders and notifications engine (congress/reminders/): policies, the ledger, deliveries, preferences.
+
+
+class Channel(models.TextChoices):
+    """A way a message reaches a person."""
+
+    IN_APP = "in_app", _("In-app inbox")
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("Text message")
+
+
+class ReminderPolicy(models.Model):
+    """When a kind of reminder fires: for every body (no body) or for one body that differs."""
+
+    kind = models.CharField(_("reminder kind"), max_length=100)
+    body = models.ForeignKey(
+        Body, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("body")
+    )
+    # Calendar days before the due date; 0 is the due date itself.
+    offsets = models.JSONField(_("days before the due date"), default=list, blank=True)
+    shift_to_working_day = models.BooleanField(_("move reminders off non-working days"), default=True)
+    overdue_every = models.PositiveSmallIntegerField(_("overdue notice every N working days"), default=0)
+    escalate_after = models.PositiveSmallIntegerField(_("escalate after N overdue notices"), default=0)
+    channels = models.JSONField(_("channels"), default=list, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("reminder policy")
+        verbose_name_plural = _("reminder policies")
+        ordering = ["kind", "body_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"], condition=models.Q(body__isnull=True), name="reminderpolicy_one_default_per_kind"
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "body"], condition=models.Q(body__isnull=False), name="reminderpolicy_one_per_body"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.kind
+
+
+class ReminderCursor(models.Model):
+    """The last day a sweep finished for a kind; the next sweep catches up from there."""
+
+    kind = models.CharField(max_length=100, unique=True)
+    swept_through = models.DateField()
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.swept_through}"
+
+
+class Reminder(models.Model):
+    """One message the engine decided to send one person: the ledger row.
+
+    A scheduled reminder carries its unique key (kind, subject, recipient, due date, offset), so a
+    second sweep, a second beat or a redelivered task can never record it twice. An immediate notice
+    (no due date) has no key. The text is rendered when the row is written, so the ledger shows what was said.
+    """
+
+    kind = models.CharField(_("kind"), max_length=100)
+    subject_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("recipient")
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    # Days before the due date (0 on the day); negative: working days overdue.
+    offset = models.SmallIntegerField(_("offset"), null=True, blank=True)
+    fire_date = models.DateField(_("reminder date"), null=True, blank=True)
+    escalated = models.BooleanField(_("escalated"), default=False)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    sms_text = models.CharField(_("text message"), max_length=500, blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    # Set when the person reads reminders as one daily digest: the morning it goes out in.
+    digest_date = models.DateField(_("digest date"), null=True, blank=True)
+    # The sweep that wrote the row, so that sweep can find exactly the rows it won.
+    run = models.UUIDField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "recipient", "due_date", "offset"], name="reminder_unique_key"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["run"], name="reminder_run_idx"),
+            models.Index(fields=["-created_at", "-id"], name="reminder_ledger_idx"),
+            models.Index(fields=["recipient", "digest_date"], name="reminder_digest_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Delivery(models.Model):
+    """One attempt to bring a reminder (or a day's digest) to a person through one channel."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient")
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    # Held until working hours, and pushed back after a failed attempt.
+    send_after = models.DateTimeField(_("send after"), default=timezone.now)
+    # When it was last handed to the broker; the sweep hands it again if it is still pending long after.
+    queued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    digest_date = models.DateField(_("digest date"), null=True, blank=True)
+    notification = models.ForeignKey(Notification, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reminder", "channel"],
+                condition=models.Q(reminder__isnull=False),
+                name="delivery_one_per_reminder_channel",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "channel", "digest_date"],
+                condition=models.Q(reminder__isnull=True, digest_date__isnull=False),
+                name="delivery_one_digest_per_day",
+            ),
+        ]
+        indexes = [
+            # The sweep re-enqueues what is pending and due; sent rows never enter this index.
+            models.Index(fields=["send_after"], condition=models.Q(status="pending"), name="delivery_pending_idx"),
+            models.Index(fields=["status", "-created_at"], name="delivery_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} #{self.pk}"
+
+
+class NotificationPreference(models.Model):
+    """Which channels a person wants reminders through, and whether as one daily digest."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email = models.BooleanField(_("by e-mail"), default=True)
+    sms = models.BooleanField(_("by text message"), default=True)
+    digest = models.BooleanField(_("one daily digest instead of single messages"), default=False)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class MessageTemplate(models.Model):
+    """The text of one kind of message, editable by staff; {{ placeholders }} are filled per message."""
+
+    key = models.CharField(_("key"), max_length=100, unique=True)
+    title = models.CharField(_("title and e-mail subject"), max_length=200)
+    body = models.TextField(_("message and e-mail text"), blank=True)
+    sms = models.CharField(_("text message"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("message template")
+        verbose_name_plural = _("message templates")
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.key

@@ -172,6 +172,11 @@ CELERY_HEARTBEAT_SECONDS = env_int("CELERY_HEARTBEAT_SECONDS", 60)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "congress.tasks.record_heartbeat", "schedule": float(CELERY_HEARTBEAT_SECONDS)},
     "purge-idempotency-records": {"task": "congress.tasks.purge_idempotency_records", "schedule": 3600.0},
+    # The reminder sweep: what is due is computed from the database each time, so a missed run is harmless.
+    "reminders-sweep": {
+        "task": "congress.tasks.reminders_sweep",
+        "schedule": 60.0 * env_int("REMINDERS_SWEEP_MINUTES", 15),
+    },
 }
 
 REST_FRAMEWORK = {
@@ -243,6 +248,24 @@ SMS_BACKEND = env_str("SMS_BACKEND", "logging")
 SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_USERNAME = env_str("SMS_GATEWAY_USERNAME", "")
 SMS_GATEWAY_PASSWORD = env_str("SMS_GATEWAY_PASSWORD", "")
+# The JSON body posted to the gateway; {phone}, {text}, {username}, {password} and {message_id} are filled in.
+SMS_GATEWAY_TEMPLATE = env_str(
+    "SMS_GATEWAY_TEMPLATE",
+    '{"username": "{username}", "password": "{password}", "mobile": "{phone}", "content": "{text}", '
+    '"client_msgid": "{message_id}"}',
+)
+SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 5)
+
+# Reminders (congress/reminders/): when messages may go out, how failures are retried, how far a sweep catches up.
+REMINDERS_WORKING_HOURS = env_str("REMINDERS_WORKING_HOURS", "08:30-17:30")
+REMINDERS_RETRY_DELAYS = [float(value) for value in env_list("REMINDERS_RETRY_DELAYS", ["60", "300", "1800"])]
+REMINDERS_BATCH_SIZE = env_int("REMINDERS_BATCH_SIZE", 50)
+REMINDERS_CATCH_UP_DAYS = env_int("REMINDERS_CATCH_UP_DAYS", 30)
+REMINDERS_MAX_OVERDUE_DAYS = env_int("REMINDERS_MAX_OVERDUE_DAYS", 366)
+# A delivery still pending this many seconds after it was handed to the broker is handed again.
+REMINDERS_REQUEUE_AFTER = env_int("REMINDERS_REQUEUE_AFTER", 600)
+# The portal's address as people reach it, for links in e-mails and text messages (e.g. https://portal.example.gov.cn).
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "").rstrip("/")
 
 # The name the portal shows in its header, e.g. "青山县人大常委会".
 PORTAL_TITLE = env_str("PORTAL_TITLE", "") or None

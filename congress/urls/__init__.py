@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("congress.urls.portal")),
     path("m/", include(("congress.urls.mobile", "mobile"))),
     path("system/", include("congress.urls.system")),
+    path("system/reminders/", include(("congress.urls.reminders", "reminders"))),
     path("deputies/", include(("deputies.urls", "deputies"))),
     path("suggestions/import/", include(("suggestions.urls_import", "suggestion_import"))),
     path("suggestions/stats/", include(("suggestions.urls_stats", "suggestion_stats"))),

@@ -344,7 +344,7 @@ def test_a_unit_may_ask_to_re_route_inside_the_window_and_staff_hand_it_to_anoth
     assert lead.reroute_deadline == D(2025, 10, 13)
 
     with (
-        time_machine.travel(dt.datetime(2025, 10, 14, 16, 0), tick=False),
+        time_machine.travel(dt.datetime(2025, 10, 13, 9, 0), tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
         services.assignment_request_reroute(assignment_id=lead.pk, actor=cast.lead_handler, reason="不属本局职责。")

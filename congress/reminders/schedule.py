@@ -110,9 +110,14 @@ def date_ranges(dates: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
     return runs
 
 
-def working_hours() -> tuple[dt.time, dt.time]:
-    """Return the configured opening and closing times (REMINDERS_WORKING_HOURS, e.g. 08:30-17:30)."""
-    raw = settings.REMINDERS_WORKING_HOURS
+def working_hours() -> tuple[dt.time, dt.time] | None:
+    """Return the configured opening and closing times (REMINDERS_WORKING_HOURS, e.g. 08:30-17:30).
+
+    None when the setting is empty: messages then go out at any hour of any day.
+    """
+    raw = (settings.REMINDERS_WORKING_HOURS or "").strip()
+    if not raw:
+        return None
     try:
         opening, closing = (dt.time.fromisoformat(part.strip()) for part in raw.split("-"))
     except ValueError as error:
@@ -124,9 +129,12 @@ def working_hours() -> tuple[dt.time, dt.time]:
 
 def next_working_moment(moment: dt.datetime, calendar: WorkingCalendar | None = None) -> dt.datetime:
     """Return `moment` when it lies in working hours on a working day, else the next working morning."""
+    hours = working_hours()
+    if hours is None:
+        return moment
+    opening, closing = hours
     zone = ZoneInfo(settings.TIME_ZONE)
     local = timezone.localtime(moment, zone)
-    opening, closing = working_hours()
     day = local.date()
     calendar = calendar or WorkingCalendar(day, day + dt.timedelta(days=3 * _LONGEST_BREAK))
     if calendar.is_working_day(day):
@@ -142,9 +150,12 @@ def next_working_moment(moment: dt.datetime, calendar: WorkingCalendar | None = 
 
 def digest_moment(moment: dt.datetime, calendar: WorkingCalendar | None = None) -> dt.datetime:
     """Return the next working morning's opening time strictly after `moment`, when digests go out."""
+    hours = working_hours()
+    if hours is None:
+        return moment
+    opening = hours[0]
     zone = ZoneInfo(settings.TIME_ZONE)
     local = timezone.localtime(moment, zone)
-    opening, _closing = working_hours()
     day = local.date()
     calendar = calendar or WorkingCalendar(day, day + dt.timedelta(days=3 * _LONGEST_BREAK))
     if calendar.is_working_day(day) and local.time() < opening:

@@ -93,12 +93,15 @@ class AddMonths(models.Func):
         return f"datetime({sql}, %s)", [*params, f"+{self.months} months"]
 
 
-def latest_rating_result() -> Case:
+def latest_rating_result() -> Any:
     """Return the result rating of the suggestion's latest rated answer, NULL when no answer is rated.
 
     On a joint suggestion several signers may rate the same answer: the lead deputy's rating is the one
     of record, then the latest.
     """
+    if any(field.name == "latest_rating" for field in Suggestion._meta.get_fields()):
+        # Kept by the rating service beside latest_grade: the aggregates then read one column per row.
+        return F("latest_rating")
     ratings = (
         Rating.objects.filter(answer__suggestion=OuterRef("pk"))
         # Joined, not an outer reference: SQLite loses outer columns other than the key under GROUP BY.
@@ -214,12 +217,15 @@ class StatsRow:
         return Rate(numerator=self.cell(numerator), denominator=self.cell(denominator))
 
     def __getattr__(self, name: str) -> Any:
-        # Templates read row.assigned, row.answer_rate, …
+        # Templates read row.assigned, row.answer_rate, …; each is built once, after the counts are final.
         if name in MEASURES:
-            return self.cell(name)
-        if name.endswith("_rate") and name[: -len("_rate")] in RATES:
-            return self.rate(name[: -len("_rate")])
-        raise AttributeError(name)
+            value: Cell | Rate = self.cell(name)
+        elif name.endswith("_rate") and name[: -len("_rate")] in RATES:
+            value = self.rate(name[: -len("_rate")])
+        else:
+            raise AttributeError(name)
+        self.__dict__[name] = value
+        return value
 
 
 @dataclass
@@ -300,7 +306,7 @@ def _fold(rows: list[dict[str, Any]], key: str, make_row) -> dict[Any, StatsRow]
         for measure in AGGREGATES:
             counts[measure] += row[measure]
         rating = row["rating"]
-        if rating is not None:
+        if rating:  # NULL from the lookup, or "" from a denormalised column: not rated
             counts["rated"] += row["answered"]
             if rating in SATISFIED_LEVELS:
                 counts["satisfied"] += row["answered"]

@@ -1,0 +1,154 @@
+"""Shared parts of the benchmarks: a database of their own, Django set up on it, and timed page requests.
+
+Pages are timed in-process through Django's test Client against the real URL map, so the figures are
+server-side time (middleware, view, SQL, template) without a network or a WSGI server in between.
+A minimal view is served beside them (`MINIMAL_URL`) and timed in the same run as the baseline.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+MINIMAL_URL = "/__bench__/minimal/"
+DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/"
+
+
+def database_url(name: str) -> str:
+    """Return DATABASE_URL's server (or the local default) with the database `name`."""
+    parts = urlsplit(os.environ.get("DATABASE_URL") or DEFAULT_SERVER)
+    if not parts.scheme.startswith("postgres"):
+        sys.exit("the benchmarks need PostgreSQL: set DATABASE_URL=postgres://user@host:5432/anything")
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def recreate_database(url: str) -> None:
+    """Drop and create the benchmark's own database, connecting to the server's maintenance database."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+        # JIT compilation costs more than it saves on these sub-second queries (≈0.9 s on the statistics'
+        # aggregates): the deployment notes recommend jit = off for the portal's database too.
+        connection.execute(f'ALTER DATABASE "{name}" SET jit = off')
+
+
+def setup_django(url: str) -> None:
+    """Point Django at `url` with the test settings (DEBUG off, fast hashing) and the benchmark URL map."""
+    sys.path.insert(0, str(BASE_DIR))
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("CONGRESS_VAR_DIR", "/tmp/var-bench")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "congress.settings.test"
+    # The test settings serve static files from the finders; nothing is collected for a benchmark.
+    warnings.filterwarnings("ignore", message="No directory at")
+    import django
+    from django.conf import settings
+
+    django.setup()
+    # The real URL map plus the minimal baseline view (`urlpatterns` below).
+    settings.ROOT_URLCONF = "bench.common"
+
+
+class QueryCounter:
+    """Count the SQL statements run, across the request-start signal that clears Django's query log."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __enter__(self) -> QueryCounter:
+        from django.db import connection
+
+        self._wrapper = connection.execute_wrapper(self)
+        self._wrapper.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._wrapper.__exit__(*exc)
+
+
+@dataclass
+class Timing:
+    name: str
+    url: str
+    status: int
+    queries: int
+    p50_ms: float
+    p95_ms: float
+    runs: int
+
+
+def time_get(client, name: str, url: str, *, runs: int, warmup: int = 2) -> Timing:
+    """GET `url` `warmup + runs` times; return the median and 95th percentile of the timed runs."""
+    for _ in range(warmup):
+        client.get(url)
+    with QueryCounter() as captured:
+        response = client.get(url)
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(url)
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
+    return Timing(name, url, response.status_code, len(captured), statistics.median(samples), p95, runs)
+
+
+def time_call(name: str, call: Callable[[], object], *, runs: int) -> Timing:
+    """Time a Python call (a selector) the same way as a page."""
+    call()
+    with QueryCounter() as captured:
+        call()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
+    return Timing(name, "(selector)", 0, len(captured), statistics.median(samples), p95, runs)
+
+
+def print_table(timings: list[Timing], *, baseline: Timing) -> None:
+    print(f"\n{'case':<44} {'status':>6} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8} {'p95/min':>8}")
+    for timing in timings:
+        ratio = timing.p95_ms / baseline.p95_ms if baseline.p95_ms else 0
+        status = timing.status or "-"
+        times = f"{timing.p50_ms:>8.1f} {timing.p95_ms:>8.1f} {ratio:>7.1f}x"
+        print(f"{timing.name:<44} {status:>6} {timing.queries:>7} {times}")
+
+
+def minimal_view(request):
+    """The baseline: the least a Django view can do, through the same middleware as the pages."""
+    from django.http import HttpResponse
+
+    return HttpResponse("ok")
+
+
+def __getattr__(name: str):
+    # The URL map is built on first use, after django.setup(), so importing this module needs no settings.
+    if name == "urlpatterns":
+        from django.urls import include, path
+
+        return [path(MINIMAL_URL.strip("/") + "/", minimal_view), path("", include("congress.urls"))]
+    raise AttributeError(name)

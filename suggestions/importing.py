@@ -592,7 +592,7 @@ def suggestions_import(*, preview_id: str, actor: User, all_or_nothing: bool = F
             code="has_errors",
         )
     session = CongressSession.objects.select_related("term").get(pk=preview.session_id) if preview.session_id else None
-    deputies = Deputy.objects.in_bulk({row.lead_id for row in preview.ok_rows})
+    deputies = Deputy.objects.select_related("body").in_bulk({row.lead_id for row in preview.ok_rows})
     categories = Category.objects.in_bulk({row.category_id for row in preview.ok_rows if row.category_id})
     created: list[int] = []
     skipped: list[dict] = [{"line": row.line, "errors": row.errors} for row in preview.error_rows]
@@ -727,7 +727,7 @@ def template_workbook() -> bytes:
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    sheet.title = _("Suggestions")
+    sheet.title = _("Suggestion rows")
     order = (LEAD, COSIGNERS, TITLE, CONTENT, CATEGORY)
     sheet.append([HEADINGS[key][0] for key in order])
     sheet.append([EXAMPLE_ROW[key] for key in order])

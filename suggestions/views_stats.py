@@ -32,9 +32,15 @@ class SessionChoiceField(forms.ModelChoiceField):
 class StatsFilterForm(StyledForm):
     """The statistics page's filters: the same names, and meanings, as the staff list's."""
 
-    session = SessionChoiceField(label=_("Session"), queryset=CongressSession.objects.none(), required=False)
-    unit = forms.ModelChoiceField(label=_("Lead unit"), queryset=Unit.objects.none(), required=False)
-    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), required=False)
+    session = SessionChoiceField(
+        label=_("Session"), queryset=CongressSession.objects.none(), required=False, empty_label=_("All")
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Lead unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All")
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.none(), required=False, empty_label=_("All")
+    )
     priority = forms.TypedChoiceField(
         label=_("Priority supervision"),
         choices=YES_NO,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from congress.models import Unit, User
 from congress.services import record_event
 from congress.workflow import WorkflowError, ensure, ensure_transition
-from suggestions.deadlines import assignment_deadlines, policy_for
+from suggestions.deadlines import assign_due, assignment_deadlines, policy_for
 from suggestions.models import Assignment, Suggestion
 from suggestions.permissions import (
     can_accept,
@@ -289,5 +289,8 @@ def assignment_decide_reroute(
             note=note,
         )
     refresh_due_date(suggestion)
+    if suggestion.status == Suggestion.Status.REGISTERED and not suggestion.session_id:
+        # Between sessions the office again owes an assignment within the policy's working days.
+        suggestion.due_date = assign_due(policy_for(suggestion.body), timezone.localdate())
     suggestion.save(update_fields=update_fields)
     return assignment

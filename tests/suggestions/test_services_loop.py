@@ -383,6 +383,7 @@ def test_approving_the_only_units_re_routing_sends_the_suggestion_back_to_be_ass
     services.assignment_decide_reroute(assignment_id=lead.pk, actor=cast.staff, approve=True)
     suggestion.refresh_from_db()
     assert suggestion.status == Status.REGISTERED and suggestion.lead_unit is None
+    assert suggestion.due_date is None  # at a session the office assigns in bulk, with no per-item deadline
     # It can be assigned again, to the same unit even.
     services.suggestion_assign(suggestion_id=suggestion.pk, lead_unit=cast.lead_unit, actor=cast.staff)
 
@@ -490,3 +491,14 @@ def test_a_draft_cannot_be_published_or_prioritized(cast):
     registered = drive(cast, to=Status.REGISTERED)
     assert services.suggestion_publish(suggestion_id=registered.pk, actor=cast.staff).is_public
     assert not services.suggestion_publish(suggestion_id=registered.pk, actor=cast.staff, public=False).is_public
+
+
+def test_a_suggestion_between_sessions_sent_back_by_re_routing_is_due_for_assignment_again(cast):
+    with time_machine.travel(dt.datetime(2025, 9, 26, 2, 0), tick=False):
+        suggestion = drive(cast, to=Status.ASSIGNED, session=False)
+        lead = assignment_of(suggestion, cast.lead_unit)
+        services.assignment_request_reroute(assignment_id=lead.pk, actor=cast.lead_handler, reason="不属本局职责。")
+        services.assignment_decide_reroute(assignment_id=lead.pk, actor=cast.staff, approve=True)
+    suggestion.refresh_from_db()
+    assert suggestion.status == Status.REGISTERED
+    assert suggestion.due_date == D(2025, 10, 10)

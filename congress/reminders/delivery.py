@@ -132,8 +132,11 @@ def deliveries_enqueue(ids: Iterable[int], *, countdown: float | None = None) ->
         except Exception:  # noqa: BLE001 - the broker's own errors vary by transport
             logger.warning("could not hand %s deliveries to the broker; the next sweep will", len(ids) - handed)
             break
-        Delivery.objects.filter(pk__in=chunk, status=Delivery.Status.PENDING).update(queued_at=timezone.now())
         handed += len(chunk)
+    now = timezone.now()
+    for start in range(0, handed, 5000):
+        handed_ids = ids[start : min(start + 5000, handed)]
+        Delivery.objects.filter(pk__in=handed_ids, status=Delivery.Status.PENDING).update(queued_at=now)
     return handed
 
 

@@ -129,8 +129,10 @@ def deliveries_enqueue(ids: Iterable[int], *, countdown: float | None = None) ->
             reminders_deliver.apply_async(
                 kwargs={"delivery_ids": chunk}, countdown=countdown, retry=True, retry_policy=ENQUEUE_RETRY_POLICY
             )
-        except Exception:  # noqa: BLE001 - the broker's own errors vary by transport
-            logger.warning("could not hand %s deliveries to the broker; the next sweep will", len(ids) - handed)
+        except Exception as error:  # noqa: BLE001 - the broker's own errors vary by transport
+            logger.warning(
+                "could not hand %s deliveries to the broker (%s); the next sweep will", len(ids) - handed, error
+            )
             break
         handed += len(chunk)
     now = timezone.now()

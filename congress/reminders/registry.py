@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -66,7 +66,8 @@ class ReminderKind:
     template_key: str = ""
     # Called once at the start of each sweep with the sweep's date, e.g. to create next year's row.
     prepare: Callable[[dt.date], None] | None = None
-    extra_context: Callable[[Any], Mapping[str, Any]] | None = field(default=None)
+    # More placeholders for the kind's messages, e.g. {"unit": subject.unit.name}.
+    extra_context: Callable[[Any], Mapping[str, Any]] | None = None
 
     @property
     def key(self) -> str:

@@ -221,6 +221,7 @@ def _record_chunk(
                 "status": status_phrase(firing.offset if firing.offset < 0 else (due - firing.fire_date).days),
                 "recipient": person.display_name,
                 "url": url,
+                **(kind.extra_context(subject) if kind.extra_context else {}),
             },
         )
         rows.append(

@@ -84,7 +84,13 @@ def test_a_policy_with_bad_values_is_refused_and_unchanged_and_a_good_one_is_sav
 
     good = client.post(
         url,
-        {"offsets": "20，10, 3", "overdue_every": "1", "escalate_after": "3", "channels": ["in_app", "sms"], "is_active": "on"},
+        {
+            "offsets": "20，10, 3",
+            "overdue_every": "1",
+            "escalate_after": "3",
+            "channels": ["in_app", "sms"],
+            "is_active": "on",
+        },
     )
     policy.refresh_from_db()
     assert good.status_code == 302
@@ -96,7 +102,7 @@ def test_a_policy_with_bad_values_is_refused_and_unchanged_and_a_good_one_is_sav
     )
 
 
-def test_a_body_gets_its_own_policy_as_a_copy_of_the_default(client, county, office):
+def test_a_kind_with_one_policy_for_every_body_refuses_a_body_of_its_own(county, office):
     from congress.reminders.policies import reminder_policy_create_for_body
 
     with pytest.raises(ValueError):

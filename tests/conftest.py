@@ -46,3 +46,12 @@ def county(db):
     from tests.congress.factories import CountyFactory
 
     return CountyFactory()
+
+
+@pytest.fixture
+def english():
+    """Run a test in English, for assertions on the wording of service messages."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

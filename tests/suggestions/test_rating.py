@@ -14,7 +14,8 @@ from suggestions import services
 from suggestions.models import Answer, Assignment, Rating, Suggestion
 from tests.suggestions.factories import assignment_of, drive, loop_cast
 
-pytestmark = pytest.mark.django_db
+# Messages are matched on their English wording; the portal itself speaks Chinese.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 Status = Suggestion.Status
 D = dt.date

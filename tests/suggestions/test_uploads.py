@@ -13,7 +13,8 @@ from suggestions import services
 from suggestions.models import Answer, Assignment, Attachment, Suggestion
 from tests.suggestions.factories import PDF_BYTES, PNG_BYTES, assignment_of, drive, loop_cast
 
-pytestmark = pytest.mark.django_db
+# Messages are matched on their English wording; the portal itself speaks Chinese.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 Status = Suggestion.Status
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("deputies/", include(("deputies.urls", "deputies"))),
     path("suggestions/import/", include(("suggestions.urls_import", "suggestion_import"))),
     path("suggestions/stats/", include(("suggestions.urls_stats", "suggestion_stats"))),
+    path("suggestions/unit/", include(("suggestions.urls_unit", "suggestion_unit"))),
     path("suggestions/", include(("suggestions.urls", "suggestions"))),
     path("m/suggestions/", include(("suggestions.urls_mobile", "suggestions_mobile"))),
     path("public/", include(("suggestions.urls_public", "public"))),

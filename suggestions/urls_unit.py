@@ -1,0 +1,3 @@
+"""Routes of the handling units' workspace for suggestions."""
+
+urlpatterns: list = []

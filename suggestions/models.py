@@ -198,6 +198,8 @@ class Suggestion(models.Model):
     )
     due_date = models.DateField(_("current deadline"), null=True, blank=True)
     latest_grade = models.CharField(_("result grade"), max_length=1, blank=True)
+    # The result rating of the latest rated answer; NULL while nothing is rated, never assumed satisfied.
+    latest_rating = models.CharField(_("latest rating"), max_length=20, null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     registered_at = models.DateTimeField(_("registered at"), null=True, blank=True)
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
@@ -235,6 +237,21 @@ class Suggestion(models.Model):
             models.Index(fields=["lead_unit", "status"], name="suggestion_lead_unit_idx"),
             models.Index(fields=["lead_deputy", "status"], name="suggestion_deputy_idx"),
             models.Index(fields=["body", "-created_at", "-id"], name="suggestion_recent_idx"),
+            # Lets PostgreSQL count the statistics from the index alone (SQLite ignores the included columns).
+            models.Index(
+                fields=["body", "status"],
+                include=[
+                    "session",
+                    "lead_unit",
+                    "category",
+                    "is_priority",
+                    "latest_grade",
+                    "latest_rating",
+                    "assigned_at",
+                    "closed_at",
+                ],
+                name="suggestion_stats_idx",
+            ),
         ]
 
     def __str__(self) -> str:

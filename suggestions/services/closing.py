@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Case, When
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ from suggestions.permissions import (
     in_scope,
 )
 from suggestions.services._common import (
+    deputy_url,
     ensure_status,
     lock_suggestion,
     notify_after_commit,
@@ -37,6 +39,7 @@ from suggestions.services._common import (
     round_answers,
     signer_ids,
     staff_ids,
+    staff_url,
     unit_people_ids,
 )
 
@@ -80,6 +83,8 @@ def suggestion_rate(*, answer_id: int, actor: User, attitude: str, result: str, 
         comment=(comment or "").strip(),
         rated_by=actor,
     )
+    suggestion.latest_rating = latest_rating_of(suggestion)
+    suggestion.save(update_fields=["latest_rating", "updated_at"])
     record_event(
         suggestion,
         actor=actor,
@@ -99,6 +104,20 @@ def suggestion_rate(*, answer_id: int, actor: User, attitude: str, result: str, 
     return rating
 
 
+def latest_rating_of(suggestion: Suggestion) -> str | None:
+    """Return the result rating of the latest rated answer, the lead deputy's where several rated it.
+
+    This is what Suggestion.latest_rating holds and what the statistics count.
+    """
+    return (
+        Rating.objects.filter(answer__suggestion=suggestion)
+        .annotate(not_lead=Case(When(deputy_id=suggestion.lead_deputy_id, then=0), default=1))
+        .order_by("-answer__answered_at", "-answer_id", "not_lead", "-rated_at", "-id")
+        .values_list("result", flat=True)
+        .first()
+    )
+
+
 def _after_round(suggestion: Suggestion, answers: list[Answer], ratings: dict, actor: User) -> None:
     unsatisfied = [a for a in answers if ratings[a.pk].result == Rating.Level.UNSATISFIED]
     follow_up = [a for a in answers if a.grade in FOLLOW_UP_GRADES]
@@ -110,11 +129,13 @@ def _after_round(suggestion: Suggestion, answers: list[Answer], ratings: dict, a
             kind="suggestion_rehandling",
             title=_("The deputy is not satisfied; handle it again and answer by %(date)s: %(title)s")
             % {"date": date_format(due), "title": suggestion.title},
+            url=staff_url(suggestion.pk),
         )
         notify_after_commit(
             staff_ids(suggestion.body),
             kind="suggestion_rehandling",
             title=_("A deputy rated an answer unsatisfied: %(title)s") % {"title": suggestion.title},
+            url=staff_url(suggestion.pk),
         )
     elif follow_up:
         # Follow-up has no fixed date: the unit answers again when the matter is solved.
@@ -123,6 +144,7 @@ def _after_round(suggestion: Suggestion, answers: list[Answer], ratings: dict, a
             unit_people_ids(a.assignment.unit_id for a in follow_up),
             kind="suggestion_follow_up",
             title=_("Under follow-up: answer again when it is solved: %(title)s") % {"title": suggestion.title},
+            url=staff_url(suggestion.pk),
         )
     else:
         _close(suggestion, actor=actor, note="", data={"rated": True})
@@ -175,6 +197,7 @@ def _close(suggestion: Suggestion, *, actor: User, note: str, data: dict) -> Non
         kind="suggestion_closed",
         title=_("Your suggestion is closed: %(title)s") % {"title": suggestion.title},
         body=note,
+        url=deputy_url(suggestion.pk),
     )
 
 
@@ -272,6 +295,7 @@ def suggestion_prioritize(
             kind="suggestion_prioritized",
             title=_("Under priority supervision: %(title)s") % {"title": suggestion.title},
             body=note,
+            url=staff_url(suggestion.pk),
         )
     return suggestion
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from congress.models import Role, Unit
 from deputies.models import Deputy, Level
 from suggestions.models import Answer, Assignment, Category, Rating, Suggestion
+from suggestions.services.closing import latest_rating_of
 from tests.congress.factories import CountyFactory, SessionFactory, UnitFactory, make_user
 
 Status = Suggestion.Status
@@ -104,7 +105,7 @@ def answer(world: SimpleNamespace, item: Suggestion, *, grade: str, answered_at:
 def rate(world: SimpleNamespace, given: Answer, *, result: str, deputy: Deputy | None = None, rated_at=None) -> Rating:
     """Record a deputy's rating of an answer (the lead deputy unless told otherwise)."""
     deputy = deputy or given.suggestion.lead_deputy
-    return Rating.objects.create(
+    rating = Rating.objects.create(
         answer=given,
         deputy=deputy,
         attitude=result,
@@ -112,3 +113,7 @@ def rate(world: SimpleNamespace, given: Answer, *, result: str, deputy: Deputy |
         rated_by=world.office,
         rated_at=rated_at or given.answered_at + dt.timedelta(days=5),
     )
+    # Keep the denormalised rating as the rating service does.
+    suggestion = given.suggestion
+    Suggestion.objects.filter(pk=suggestion.pk).update(latest_rating=latest_rating_of(suggestion))
+    return rating

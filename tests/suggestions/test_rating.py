@@ -152,3 +152,14 @@ def test_the_rating_is_refused_when_the_suggestion_is_not_waiting_for_it(cast):
     suggestion = drive(cast, to=Status.CLOSED)
     with pytest.raises(WorkflowError):
         rate(cast, suggestion.answers.get(), Rating.Level.UNSATISFIED)
+
+
+def test_the_rating_is_kept_on_the_suggestion_for_the_statistics(county):
+    cast = loop_cast(county)
+    suggestion = drive(cast, to=Suggestion.Status.ANSWERED, grade="A")
+    answer = suggestion.answers.get()
+    assert Suggestion.objects.get(pk=suggestion.pk).latest_rating is None
+
+    services.suggestion_rate(answer_id=answer.pk, actor=cast.deputy, attitude="satisfied", result="basically_satisfied")
+
+    assert Suggestion.objects.get(pk=suggestion.pk).latest_rating == "basically_satisfied"

@@ -1,6 +1,6 @@
 """Routes of the REST API, /api/v1/."""
 
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
@@ -23,6 +23,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     *router.urls,
+    path("", include("suggestions.api.urls")),
     # Last: unknown paths get the API's JSON 404 rather than the portal's HTML page.
     re_path(r"^", views.NotFoundView.as_view(), name="api-not-found"),
 ]

@@ -1,0 +1,472 @@
+"""API of the suggestion loop: the list, one suggestion, and one endpoint per step, each calling one service.
+
+Reads go through the selectors (visibility by `Suggestion.objects.visible_to`, so what the caller may not see
+is a 404); every POST parses a small body, calls exactly one service, and answers with the updated suggestion
+or the object the step created. Services decide who may act (403) and when (409).
+"""
+
+from __future__ import annotations
+
+from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, status
+from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from congress.api.base import ApiView, ApiViewSet
+from congress.api.pagination import CursorPagination
+from congress.models import Role, User
+from deputies.models import Deputy
+from suggestions import services
+from suggestions.api.filters import SuggestionApiFilter
+from suggestions.api.serializers import (
+    AcceptSerializer,
+    AnswerCreateSerializer,
+    AnswerSerializer,
+    AssignSerializer,
+    ContactCreateSerializer,
+    ContactSerializer,
+    CoOpinionCreateSerializer,
+    CoOpinionSerializer,
+    DecideExtensionSerializer,
+    DecideRerouteSerializer,
+    ExtensionCreateSerializer,
+    ExtensionRequestSerializer,
+    NoteSerializer,
+    PrioritizeSerializer,
+    PublishSerializer,
+    RateSerializer,
+    RatingSerializer,
+    RegisterSerializer,
+    RejectSerializer,
+    RequestRerouteSerializer,
+    RequiredNoteSerializer,
+    StatsQuerySerializer,
+    StatsSerializer,
+    SuggestionCreateSerializer,
+    SuggestionDetailSerializer,
+    SuggestionSerializer,
+)
+from suggestions.models import Answer, Assignment, Suggestion
+from suggestions.selectors import suggestion_get, suggestion_list, suggestion_timeline
+from suggestions.stats import (
+    RATES,
+    StatsRow,
+    can_view_suggestion_stats,
+    stats_by_category,
+    stats_by_priority,
+    stats_by_session,
+    stats_by_unit,
+    stats_total,
+)
+
+# A letter is served as what its content is; the answer service accepts only these.
+LETTER_TYPES = (
+    "application/pdf",
+    "application/msword",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "image/jpeg",
+    "image/png",
+)
+
+
+def sees_handling(user: User, suggestion: Suggestion) -> bool:
+    """Tell whether the user takes part in the suggestion, and so reads its handling record in full.
+
+    The committee side and county systems, the units handling it and its signers do; a deputy who sees a
+    published suggestion only reads its published answers, as the public pages show them.
+    """
+    if user.is_committee_side or user.has_role(Role.API_CLIENT):
+        return True
+    if user.is_unit_side and any(
+        assignment.unit_id == user.unit_id and assignment.status != Assignment.Status.WITHDRAWN
+        for assignment in suggestion.assignments.all()
+    ):
+        return True
+    return any(signer.deputy.user_id == user.pk for signer in suggestion.signers.all())
+
+
+def can_read_stats(user: User) -> bool:
+    """The committee side reads the statistics of its scope; so do county systems (a big screen)."""
+    return can_view_suggestion_stats(user) or user.has_role(Role.API_CLIENT)
+
+
+def _step(summary: str, request, responses=None, **kwargs):
+    """Document one step of the loop: its body, and the suggestion (or created object) it answers with."""
+    return extend_schema(
+        summary=summary, request=request, responses=responses or {200: SuggestionDetailSerializer}, **kwargs
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List suggestions", description="Filters as on the staff list; ?search= for text."),
+    retrieve=extend_schema(summary="Get a suggestion with its signers, units, answers, ratings and timeline"),
+    create=extend_schema(
+        summary="File a suggestion",
+        description=(
+            "A deputy files their own (leave out lead_deputy), as a draft or submitted at once. Office staff, or a "
+            "county system whose login is office staff, file one on a deputy's behalf (source: api)."
+        ),
+        request=SuggestionCreateSerializer,
+        responses={201: SuggestionDetailSerializer},
+    ),
+)
+@extend_schema(tags=["suggestions"])
+class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ApiViewSet):
+    """Deputies' suggestions and every step of their closed loop."""
+
+    queryset = Suggestion.objects.none()  # for the schema; get_queryset decides
+    serializer_class = SuggestionSerializer
+    filterset_class = SuggestionApiFilter
+    pagination_class = CursorPagination
+    # Cursor pages need orderings on columns that are never NULL.
+    ordering = ("-created_at", "-id")
+    ordering_fields = ["created_at", "updated_at", "year", "id"]
+    read_scope, write_scope = "suggestions:read", "suggestions:write"
+
+    def get_queryset(self):
+        return suggestion_list(user=self.request.user)
+
+    def perform_content_negotiation(self, request, force=False):
+        # The letter is a file, not JSON: serve it whatever the Accept header asks for.
+        return super().perform_content_negotiation(request, force=force or self.action == "letter")
+
+    # Reading
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(self._detail(self.kwargs["pk"]))
+
+    def _detail(self, pk) -> dict:
+        suggestion = suggestion_get(user=self.request.user, pk=pk)
+        full = sees_handling(self.request.user, suggestion)
+        context = {
+            **self.get_serializer_context(),
+            "sees_handling": full,
+            "timeline": suggestion_timeline(suggestion=suggestion) if full else [],
+        }
+        return SuggestionDetailSerializer(suggestion, context=context).data
+
+    def _created(self, obj, serializer_class) -> Response:
+        return Response(serializer_class(obj, context=self.get_serializer_context()).data, status.HTTP_201_CREATED)
+
+    def _visible(self) -> Suggestion:
+        """Return the suggestion of the URL if the caller may see it; a 404 otherwise."""
+        suggestion = Suggestion.objects.visible_to(self.request.user).only("pk").filter(pk=self.kwargs["pk"]).first()
+        if suggestion is None:
+            raise Http404
+        return suggestion
+
+    def _body(self, serializer_class, suggestion: Suggestion) -> dict:
+        context = {**self.get_serializer_context(), "suggestion": suggestion}
+        serializer = serializer_class(data=self.request.data, context=context)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    @extend_schema(
+        summary="Download an answer's reply letter",
+        responses={(200, media): OpenApiTypes.BINARY for media in LETTER_TYPES},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"answers/(?P<answer_id>[0-9]{1,18})/letter",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def letter(self, request, pk=None, answer_id=None):
+        suggestion = suggestion_get(user=request.user, pk=pk)
+        answer = next((answer for answer in suggestion.answers.all() if answer.pk == int(answer_id)), None)
+        if answer is None or not answer.letter or not sees_handling(request.user, suggestion):
+            raise Http404
+        return FileResponse(answer.letter.open("rb"), as_attachment=True, filename=answer.letter_name or None)
+
+    # Intake
+
+    def create(self, request, *args, **kwargs):
+        serializer = SuggestionCreateSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        own = Deputy.objects.filter(user=request.user).first()
+        lead_deputy = data.pop("lead_deputy", None) or own
+        if lead_deputy is None:
+            raise exceptions.ValidationError({"lead_deputy": [_("Name the deputy the suggestion is filed for.")]})
+        filed_by_deputy = own is not None and lead_deputy.pk == own.pk
+        suggestion = services.suggestion_create(
+            body=lead_deputy.body,
+            lead_deputy=lead_deputy,
+            actor=request.user,
+            source=Suggestion.Source.DEPUTY if filed_by_deputy else Suggestion.Source.API,
+            **data,
+        )
+        return Response(self._detail(suggestion.pk), status=status.HTTP_201_CREATED)
+
+    @_step("Submit a draft", request=None)
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def submit(self, request, pk=None):
+        services.suggestion_submit(suggestion_id=self._visible().pk, actor=request.user)
+        return Response(self._detail(pk))
+
+    @_step("Withdraw (the lead deputy, before assignment)", request=NoteSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def withdraw(self, request, pk=None):
+        suggestion = self._visible()
+        services.suggestion_withdraw(
+            suggestion_id=suggestion.pk, actor=request.user, **self._body(NoteSerializer, suggestion)
+        )
+        return Response(self._detail(pk))
+
+    @_step("Co-sign (an invited deputy, from their own login)", request=None)
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def cosign(self, request, pk=None):
+        services.suggestion_cosign(suggestion_id=self._visible().pk, actor=request.user)
+        return Response(self._detail(pk))
+
+    @_step("Register (立案) with the next number", request=RegisterSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def register(self, request, pk=None):
+        suggestion = self._visible()
+        services.suggestion_register(
+            suggestion_id=suggestion.pk, actor=request.user, **self._body(RegisterSerializer, suggestion)
+        )
+        return Response(self._detail(pk))
+
+    @_step("Refuse to register, with a reason the deputy is told", request=RejectSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def reject(self, request, pk=None):
+        suggestion = self._visible()
+        services.suggestion_reject(
+            suggestion_id=suggestion.pk, actor=request.user, **self._body(RejectSerializer, suggestion)
+        )
+        return Response(self._detail(pk))
+
+    # Assignment
+
+    @_step("Assign to a lead unit and any co-handling or parallel units", request=AssignSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def assign(self, request, pk=None):
+        suggestion = self._visible()
+        services.suggestion_assign(
+            suggestion_id=suggestion.pk, actor=request.user, **self._body(AssignSerializer, suggestion)
+        )
+        return Response(self._detail(pk))
+
+    @_step("Accept an assignment (its unit)", request=AcceptSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def accept(self, request, pk=None):
+        body = self._body(AcceptSerializer, self._visible())
+        services.assignment_accept(assignment_id=body["assignment_id"], actor=request.user)
+        return Response(self._detail(pk))
+
+    @_step("Ask, inside the window, to be re-routed (its unit)", request=RequestRerouteSerializer)
+    @action(detail=True, methods=["post"], url_path="request-reroute", filter_backends=[], pagination_class=None)
+    def request_reroute(self, request, pk=None):
+        body = self._body(RequestRerouteSerializer, self._visible())
+        services.assignment_request_reroute(
+            assignment_id=body["assignment_id"], actor=request.user, reason=body["reason"]
+        )
+        return Response(self._detail(pk))
+
+    @_step("Approve or refuse a re-routing request", request=DecideRerouteSerializer)
+    @action(detail=True, methods=["post"], url_path="decide-reroute", filter_backends=[], pagination_class=None)
+    def decide_reroute(self, request, pk=None):
+        body = self._body(DecideRerouteSerializer, self._visible())
+        services.assignment_decide_reroute(
+            assignment_id=body["assignment_id"],
+            actor=request.user,
+            approve=body["approve"],
+            note=body["note"],
+            new_unit=body["new_unit"],
+        )
+        return Response(self._detail(pk))
+
+    # Handling
+
+    @_step("Log a contact with the deputy", request=ContactCreateSerializer, responses={201: ContactSerializer})
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def contact(self, request, pk=None):
+        body = self._body(ContactCreateSerializer, self._visible())
+        contact = services.contact_log(actor=request.user, **body)
+        return self._created(contact, ContactSerializer)
+
+    @_step(
+        "Send a co-handling unit's opinion to the lead unit",
+        request=CoOpinionCreateSerializer,
+        responses={201: CoOpinionSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="co-opinion", filter_backends=[], pagination_class=None)
+    def co_opinion(self, request, pk=None):
+        body = self._body(CoOpinionCreateSerializer, self._visible())
+        opinion = services.co_opinion_send(actor=request.user, **body)
+        return self._created(opinion, CoOpinionSerializer)
+
+    @_step(
+        "Ask for a later answer date",
+        request=ExtensionCreateSerializer,
+        responses={201: ExtensionRequestSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="request-extension", filter_backends=[], pagination_class=None)
+    def request_extension(self, request, pk=None):
+        body = self._body(ExtensionCreateSerializer, self._visible())
+        extension = services.extension_request(actor=request.user, **body)
+        return self._created(extension, ExtensionRequestSerializer)
+
+    @_step("Approve or refuse an extension request", request=DecideExtensionSerializer)
+    @action(detail=True, methods=["post"], url_path="decide-extension", filter_backends=[], pagination_class=None)
+    def decide_extension(self, request, pk=None):
+        body = self._body(DecideExtensionSerializer, self._visible())
+        services.extension_decide(
+            request_id=body["extension_id"], actor=request.user, approve=body["approve"], note=body["note"]
+        )
+        return Response(self._detail(pk))
+
+    @_step(
+        "Answer, with the grade and the signed reply letter",
+        request={"multipart/form-data": AnswerCreateSerializer, "application/json": AnswerCreateSerializer},
+        responses={201: AnswerSerializer},
+        description=(
+            "Send multipart/form-data to attach the letter (PDF, Word, JPEG or PNG, checked by its content); "
+            "application/json works for an answer without a letter."
+        ),
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        parser_classes=[MultiPartParser, JSONParser],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def answer(self, request, pk=None):
+        body = self._body(AnswerCreateSerializer, self._visible())
+        answer = services.suggestion_answer(actor=request.user, **body)
+        context = {**self.get_serializer_context(), "sees_handling": True}
+        data = AnswerSerializer(Answer.objects.select_related("assignment__unit").get(pk=answer.pk), context=context)
+        return Response(data.data, status=status.HTTP_201_CREATED)
+
+    # Closing
+
+    @_step(
+        "Rate an answer (the lead deputy, from their own login)",
+        request=RateSerializer,
+        responses={201: RatingSerializer},
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def rate(self, request, pk=None):
+        body = self._body(RateSerializer, self._visible())
+        rating = services.suggestion_rate(
+            answer_id=body["answer_id"],
+            actor=request.user,
+            attitude=body["attitude"],
+            result=body["result"],
+            comment=body["comment"],
+        )
+        return self._created(rating, RatingSerializer)
+
+    @_step("Close", request=NoteSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def close(self, request, pk=None):
+        suggestion = self._visible()
+        services.suggestion_close(
+            suggestion_id=suggestion.pk, actor=request.user, **self._body(NoteSerializer, suggestion)
+        )
+        return Response(self._detail(pk))
+
+    @_step("Record the revisit (回访) after closing", request=RequiredNoteSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def revisit(self, request, pk=None):
+        suggestion = self._visible()
+        services.suggestion_revisit(
+            suggestion_id=suggestion.pk, actor=request.user, **self._body(RequiredNoteSerializer, suggestion)
+        )
+        return Response(self._detail(pk))
+
+    @_step("Archive", request=None)
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def archive(self, request, pk=None):
+        services.suggestion_archive(suggestion_id=self._visible().pk, actor=request.user)
+        return Response(self._detail(pk))
+
+    @_step("Put under priority supervision (重点督办), or take it off", request=PrioritizeSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def prioritize(self, request, pk=None):
+        suggestion = self._visible()
+        services.suggestion_prioritize(
+            suggestion_id=suggestion.pk, actor=request.user, **self._body(PrioritizeSerializer, suggestion)
+        )
+        return Response(self._detail(pk))
+
+    @_step("Publish on the public pages, or take it down", request=PublishSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def publish(self, request, pk=None):
+        suggestion = self._visible()
+        services.suggestion_publish(
+            suggestion_id=suggestion.pk, actor=request.user, **self._body(PublishSerializer, suggestion)
+        )
+        return Response(self._detail(pk))
+
+
+GROUPINGS = {
+    "unit": lambda *, user, filters, rank_by: stats_by_unit(user=user, filters=filters, rank_by=rank_by),
+    "category": lambda *, user, filters, rank_by: stats_by_category(user=user, filters=filters),
+    "session": lambda *, user, filters, rank_by: stats_by_session(user=user, filters=filters),
+}
+
+
+def stats_row_data(row: StatsRow) -> dict:
+    rates = {}
+    for name in RATES:
+        rate = row.rate(name)
+        rates[name] = {
+            "numerator": rate.numerator.count,
+            "denominator": rate.denominator.count,
+            "rate": rate.value,
+            "numerator_query": rate.numerator.query,
+            "denominator_query": rate.denominator.query,
+        }
+    return {
+        "label": row.label,
+        "key": row.group_params[0][1] if row.group_params else None,
+        "rank": row.rank,
+        "counts": dict(row.counts),
+        "rates": rates,
+    }
+
+
+@extend_schema(tags=["suggestions"])
+class SuggestionStatsView(ApiView):
+    """The answer, completion (and 6-month), satisfaction and solved rates, with numerator and denominator."""
+
+    read_scope = "suggestions:read"
+    can_read = staticmethod(can_read_stats)
+
+    @extend_schema(
+        summary="Suggestion statistics",
+        description=(
+            "Counts only suggestions assigned (交办) and not sent back. Each rate gives its numerator and "
+            "denominator, and the list filters (numerator_query, denominator_query) that list what they count "
+            "at /api/v1/suggestions/. group_by=unit ranks the lead units by rank_by."
+        ),
+        parameters=[StatsQuerySerializer],
+        responses=StatsSerializer,
+    )
+    def get(self, request):
+        query = StatsQuerySerializer(data=request.query_params, context=self.get_serializer_context())
+        query.is_valid(raise_exception=True)
+        filters = dict(query.validated_data)
+        group_by, rank_by = filters.pop("group_by"), filters.pop("rank_by")
+        if group_by is None:
+            # The priority split is complete (every suggestion in one row): its sum is the total, in one query.
+            groups, shown = stats_by_priority(user=request.user, filters=filters), []
+        else:
+            groups = GROUPINGS[group_by](user=request.user, filters=filters, rank_by=rank_by)
+            shown = groups
+        total = stats_total(groups, filters=filters)
+        return Response(
+            {
+                "group_by": group_by,
+                "total": stats_row_data(total),
+                "groups": [stats_row_data(row) for row in shown],
+            }
+        )

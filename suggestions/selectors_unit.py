@@ -1,0 +1,255 @@
+"""Reads of the handling units' workspace: a unit's to-do list, its finished work, and one assignment.
+
+A unit's people see only their own unit's assignments (Assignment.objects.visible_to). What an assignment
+needs from the unit — its "kind" — and the date that kind is due by are computed in the database, so the
+list is ordered, filtered and counted by one query each whatever its length.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import Case, CharField, Count, DateField, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from congress.models import Role
+from suggestions.models import Assignment, ExtensionRequest, Suggestion
+
+if TYPE_CHECKING:
+    from congress.models import User
+
+AStatus = Assignment.Status
+SStatus = Suggestion.Status
+
+
+class Kind:
+    """What an open assignment needs next; the values are the `kind` annotation of the to-do list."""
+
+    ACCEPT = "accept"
+    REROUTE = "reroute"
+    CO_OPINION = "co_opinion"
+    ANSWER = "answer"
+    REHANDLING = "rehandling"
+    FOLLOW_UP = "follow_up"
+
+    LABELS = {
+        ACCEPT: _("Awaiting acceptance"),
+        REROUTE: _("Re-routing requested"),
+        CO_OPINION: _("Co-handling opinion due"),
+        ANSWER: _("Answer due"),
+        REHANDLING: _("Re-handling"),
+        FOLLOW_UP: _("Under follow-up"),
+    }
+    ORDER = (ACCEPT, REROUTE, CO_OPINION, ANSWER, REHANDLING, FOLLOW_UP)
+    # Kinds whose date is the unit's own deadline; a re-routing request waits for the office, follow-up has none.
+    WITH_DEADLINE = (ACCEPT, CO_OPINION, ANSWER, REHANDLING)
+
+
+class Show:
+    """The to-do list's filter."""
+
+    ALL = "all"
+    OVERDUE = "overdue"
+    ACCEPT = "accept"
+    ANSWER = "answer"
+    DONE = "done"
+
+    LABELS = {
+        ALL: _("All to do"),
+        OVERDUE: _("Overdue"),
+        ACCEPT: _("Awaiting acceptance"),
+        ANSWER: _("In handling"),
+        DONE: _("Done"),
+    }
+    KINDS = {
+        ACCEPT: (Kind.ACCEPT, Kind.REROUTE),
+        ANSWER: (Kind.CO_OPINION, Kind.ANSWER, Kind.REHANDLING, Kind.FOLLOW_UP),
+    }
+
+
+# Answered assignments and sent opinions; a re-routed one left the unit and is not its work.
+DONE_STATUSES = (AStatus.ANSWERED, AStatus.OPINION_SENT)
+HEAD_SUMMARY_ITEMS = 5
+
+
+@dataclass(frozen=True)
+class TodoCounts:
+    """How many items of each kind the unit has, and how many are overdue."""
+
+    by_kind: dict[str, int]
+    overdue_by_kind: dict[str, int]
+    done: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_kind.values())
+
+    @property
+    def overdue(self) -> int:
+        return sum(self.overdue_by_kind.values())
+
+    def for_show(self, show: str) -> int:
+        if show == Show.OVERDUE:
+            return self.overdue
+        if show == Show.DONE:
+            return self.done
+        if show in Show.KINDS:
+            return sum(self.by_kind[kind] for kind in Show.KINDS[show])
+        return self.total
+
+
+@dataclass(frozen=True)
+class HeadSummary:
+    """A unit head's view of the unit's overdue work: the counts and the items overdue longest."""
+
+    counts: TodoCounts
+    oldest: list[Assignment] = field(default_factory=list)
+
+
+def is_unit_person(user: User) -> bool:
+    """Tell whether the user works for a handling unit (handler or head) and so has a workspace."""
+    return user.is_authenticated and user.is_active and user.is_unit_side
+
+
+def is_unit_head(user: User) -> bool:
+    return is_unit_person(user) and user.has_role(Role.UNIT_HEAD)
+
+
+def _unit_assignments(user: User) -> QuerySet[Assignment]:
+    # visible_to decides what a unit's people see; the workspace narrows it to the person's own unit even for
+    # someone who also holds a committee-side role.
+    return Assignment.objects.visible_to(user).filter(unit_id=user.unit_id)
+
+
+def _kind() -> Case:
+    accepted = Q(status=AStatus.ACCEPTED)
+    return Case(
+        When(status=AStatus.ASSIGNED, then=Value(Kind.ACCEPT)),
+        When(status=AStatus.REROUTE_REQUESTED, then=Value(Kind.REROUTE)),
+        When(accepted & Q(role=Assignment.Role.CO), then=Value(Kind.CO_OPINION)),
+        When(accepted & Q(suggestion__status=SStatus.REHANDLING), then=Value(Kind.REHANDLING)),
+        When(accepted & Q(suggestion__status=SStatus.FOLLOW_UP), then=Value(Kind.FOLLOW_UP)),
+        When(accepted, then=Value(Kind.ANSWER)),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+def _due() -> Case:
+    return Case(
+        When(kind=Kind.ACCEPT, then=F("reroute_deadline")),
+        When(kind=Kind.CO_OPINION, then=F("co_opinion_due")),
+        When(kind__in=(Kind.ANSWER, Kind.REHANDLING, Kind.FOLLOW_UP), then=F("answer_due")),
+        default=Value(None),
+        output_field=DateField(),
+    )
+
+
+def _overdue(today: dt.date) -> Q:
+    return Q(kind__in=Kind.WITH_DEADLINE, due__lt=today)
+
+
+def _annotated(user: User) -> QuerySet[Assignment]:
+    """Return the unit's assignments still owing something, each with its `kind` and the `due` date of it."""
+    return (
+        _unit_assignments(user)
+        # Once a suggestion is answered, closed or sent back for assignment, nothing more is owed on it.
+        .filter(suggestion__status__in=Suggestion.OPEN_STATUSES)
+        .annotate(kind=_kind())
+        .exclude(kind="")
+        .annotate(due=_due())
+    )
+
+
+def unit_todo_counts(*, user: User, today: dt.date | None = None) -> TodoCounts:
+    """Count the unit's open items per kind, the overdue ones per kind, and its finished ones, in one query."""
+    today = today or timezone.localdate()
+    aggregates = {}
+    for kind in Kind.ORDER:
+        aggregates[f"n_{kind}"] = Count("pk", filter=Q(kind=kind))
+        aggregates[f"late_{kind}"] = Count("pk", filter=Q(kind=kind) & _overdue(today))
+    aggregates["n_done"] = Count("pk", filter=Q(status__in=DONE_STATUSES))
+    # The done count needs every assignment, so the kind is annotated over all of them ("" for finished ones).
+    row = _unit_assignments(user).annotate(kind=_kind()).annotate(due=_due())
+    row = row.filter(Q(suggestion__status__in=Suggestion.OPEN_STATUSES) | Q(status__in=DONE_STATUSES))
+    values = row.aggregate(**aggregates)
+    return TodoCounts(
+        by_kind={kind: values[f"n_{kind}"] for kind in Kind.ORDER},
+        overdue_by_kind={kind: values[f"late_{kind}"] for kind in Kind.WITH_DEADLINE},
+        done=values["n_done"],
+    )
+
+
+def _with_display(queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    pending = ExtensionRequest.objects.filter(assignment=OuterRef("pk"), status=ExtensionRequest.Status.PENDING)
+    return queryset.select_related("suggestion__session", "suggestion__lead_deputy").annotate(
+        extension_pending=Exists(pending)
+    )
+
+
+def unit_todo_list(*, user: User, show: str = Show.ALL, today: dt.date | None = None) -> QuerySet[Assignment]:
+    """Return the unit's assignments needing something, soonest due first; `show` narrows them.
+
+    Each row carries `kind`, `due`, `is_overdue` and `extension_pending`. Items without a date of their own
+    (a re-routing request awaiting the office, follow-up) come last.
+    """
+    today = today or timezone.localdate()
+    queryset = _annotated(user)
+    if show == Show.OVERDUE:
+        queryset = queryset.filter(_overdue(today))
+    elif show in Show.KINDS:
+        queryset = queryset.filter(kind__in=Show.KINDS[show])
+    queryset = queryset.annotate(
+        is_overdue=Case(When(_overdue(today), then=Value(True)), default=Value(False)),
+    )
+    return _with_display(queryset).order_by(F("due").asc(nulls_last=True), "suggestion_id", "pk")
+
+
+def unit_done_list(*, user: User) -> QuerySet[Assignment]:
+    """Return the unit's answered assignments and sent opinions, the latest first."""
+    return (
+        _with_display(_unit_assignments(user).filter(status__in=DONE_STATUSES))
+        .select_related("suggestion__lead_unit")
+        .order_by(F("completed_at").desc(nulls_last=True), "-pk")
+    )
+
+
+def unit_head_summary(*, user: User, counts: TodoCounts, today: dt.date | None = None) -> HeadSummary:
+    """Return the unit's overdue counts with the items overdue the longest, for the unit head."""
+    today = today or timezone.localdate()
+    oldest = list(unit_todo_list(user=user, show=Show.OVERDUE, today=today)[:HEAD_SUMMARY_ITEMS])
+    for assignment in oldest:
+        assignment.days_overdue = (today - assignment.due).days
+    return HeadSummary(counts=counts, oldest=oldest)
+
+
+def unit_assignment_get(*, user: User, pk: int) -> Assignment:
+    """Return one assignment the user may see, with what its pages show; raise Assignment.DoesNotExist otherwise."""
+    return (
+        Assignment.objects.visible_to(user)
+        .select_related("unit", "suggestion__session", "suggestion__lead_deputy", "suggestion__body")
+        .get(pk=pk)
+    )
+
+
+def unit_assignments_of(*, user: User, suggestion: Suggestion) -> list[Assignment]:
+    """Return the user's own unit's assignments of one suggestion, the current one first."""
+    if not is_unit_person(user):
+        return []
+    assignments = list(
+        _unit_assignments(user)
+        .filter(suggestion=suggestion)
+        .exclude(status=AStatus.WITHDRAWN)
+        .select_related("unit")
+        .annotate(
+            extension_pending=Exists(
+                ExtensionRequest.objects.filter(assignment=OuterRef("pk"), status=ExtensionRequest.Status.PENDING)
+            )
+        )
+    )
+    for assignment in assignments:
+        assignment.suggestion = suggestion
+    return assignments

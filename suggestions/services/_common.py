@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from congress.models import Body, Role, User
@@ -121,6 +122,24 @@ def signer_ids(suggestion: Suggestion, *, lead_only: bool = False) -> list[int]:
     if lead_only:
         signers = signers.filter(role="lead")
     return list(signers.values_list("deputy__user_id", flat=True))
+
+
+def _reverse_or_blank(name: str, pk: int) -> str:
+    """Reverse a page's URL name, or give "" while that page is not built yet: a message without a link."""
+    try:
+        return reverse(name, args=[pk])
+    except NoReverseMatch:
+        return ""
+
+
+def staff_url(suggestion_id: int) -> str:
+    """Link for office staff, leaders, members and unit people: the one detail page they share."""
+    return _reverse_or_blank("suggestions:detail", suggestion_id)
+
+
+def deputy_url(suggestion_id: int) -> str:
+    """Link for deputies: the suggestion on their phone."""
+    return _reverse_or_blank("suggestions_mobile:detail", suggestion_id)
 
 
 def notify_after_commit(recipient_ids: Iterable[int], *, kind: str, title: str, body: str = "", url: str = "") -> None:

@@ -29,6 +29,7 @@ from suggestions.services._common import (
     refresh_due_date,
     require_text,
     staff_ids,
+    staff_url,
     unit_people_ids,
 )
 
@@ -67,6 +68,7 @@ def _notify_assigned(suggestion: Suggestion, assignments: list[Assignment]) -> N
             % {"role": assignment.get_role_display(), "title": suggestion.title},
             body=_("Accept it, or ask to re-route it by %(date)s.")
             % {"date": date_format(assignment.reroute_deadline)},
+            url=staff_url(suggestion.pk),
         )
 
 
@@ -215,6 +217,7 @@ def assignment_request_reroute(*, assignment_id: int, actor: User, reason: str) 
         title=_("%(unit)s asks to re-route a suggestion: %(title)s")
         % {"unit": assignment.unit, "title": suggestion.title},
         body=assignment.reroute_reason,
+        url=staff_url(suggestion.pk),
     )
     return assignment
 
@@ -264,6 +267,7 @@ def assignment_decide_reroute(
         title=(_("Re-routing approved: %(title)s") if approve else _("Re-routing refused, please handle: %(title)s"))
         % {"title": suggestion.title},
         body=note,
+        url=staff_url(suggestion.pk),
     )
     if not approve:
         return assignment

@@ -25,6 +25,7 @@ from suggestions.permissions import (
 )
 from suggestions.services._common import (
     answering_assignments,
+    deputy_url,
     ensure_status,
     lock_assignment,
     notify_after_commit,
@@ -34,6 +35,7 @@ from suggestions.services._common import (
     round_answers,
     signer_ids,
     staff_ids,
+    staff_url,
     unit_people_ids,
 )
 from suggestions.services.uploads import stored_name, validate_upload
@@ -110,6 +112,7 @@ def co_opinion_send(*, assignment_id: int, actor: User, text: str) -> CoOpinion:
         unit_people_ids(lead.values_list("unit_id", flat=True)),
         kind="co_opinion_sent",
         title=_("%(unit)s sent its opinion on: %(title)s") % {"unit": assignment.unit, "title": suggestion.title},
+        url=staff_url(suggestion.pk),
     )
     return opinion
 
@@ -145,6 +148,7 @@ def extension_request(*, assignment_id: int, actor: User, reason: str, requested
         title=_("%(unit)s asks for more time, until %(date)s: %(title)s")
         % {"unit": assignment.unit, "date": date_format(requested_until), "title": suggestion.title},
         body=reason,
+        url=staff_url(suggestion.pk),
     )
     return request
 
@@ -216,6 +220,7 @@ def extension_decide(*, request_id: int, actor: User, approve: bool, note: str =
             "title": suggestion.title,
         },
         body=note,
+        url=staff_url(suggestion.pk),
     )
     return request
 
@@ -276,6 +281,7 @@ def suggestion_answer(
         signer_ids(suggestion),
         kind="suggestion_answer",
         title=_("%(unit)s answered your suggestion: %(title)s") % {"unit": assignment.unit, "title": suggestion.title},
+        url=deputy_url(suggestion.pk),
     )
 
     if all(a.status == Assignment.Status.ANSWERED for a in answering_assignments(suggestion)):
@@ -314,4 +320,5 @@ def _mark_answered(suggestion: Suggestion, actor: User) -> None:
         kind="suggestion_rating_due",
         title=_("Please rate the answer to your suggestion by %(date)s: %(title)s")
         % {"date": date_format(due), "title": suggestion.title},
+        url=deputy_url(suggestion.pk),
     )

@@ -28,12 +28,14 @@ from suggestions.permissions import (
     is_own_deputy,
 )
 from suggestions.services._common import (
+    deputy_url,
     lock_suggestion,
     notify_after_commit,
     require_choice,
     require_text,
     signer_ids,
     staff_ids,
+    staff_url,
 )
 from suggestions.services.uploads import stored_name, validate_upload
 
@@ -75,6 +77,7 @@ def _invite_cosigners(suggestion: Suggestion, deputies: list[Deputy], *, confirm
             title=_("You are invited to co-sign a suggestion: %(title)s") % {"title": suggestion.title},
             body=_("%(deputy)s asks you to co-sign. Confirm it from your own login if you agree.")
             % {"deputy": suggestion.lead_deputy.name},
+            url=deputy_url(suggestion.pk),
         )
 
 
@@ -213,6 +216,7 @@ def suggestion_cosign(*, suggestion_id: int, actor: User) -> Signer:
         kind="suggestion_cosigned",
         title=_("%(deputy)s co-signed your suggestion: %(title)s")
         % {"deputy": signer.deputy.name, "title": suggestion.title},
+        url=deputy_url(suggestion.pk),
     )
     return signer
 
@@ -240,6 +244,7 @@ def suggestion_withdraw(*, suggestion_id: int, actor: User, note: str = "") -> S
         kind="suggestion_withdrawn",
         title=_("A suggestion was withdrawn by its deputy: %(title)s") % {"title": suggestion.title},
         body=note,
+        url=staff_url(suggestion.pk),
     )
     return suggestion
 
@@ -293,6 +298,7 @@ def suggestion_register(*, suggestion_id: int, actor: User, category: Category |
         kind="suggestion_registered",
         title=_("Your suggestion was registered as %(reference)s") % {"reference": suggestion.reference},
         body=suggestion.title,
+        url=deputy_url(suggestion.pk),
     )
     return suggestion
 
@@ -323,6 +329,7 @@ def suggestion_reject(*, suggestion_id: int, actor: User, reason: str, note: str
         kind="suggestion_not_registered",
         title=_("Your suggestion was not registered: %(title)s") % {"title": suggestion.title},
         body=f"{Suggestion.RejectReason(reason).label}\n{note}",
+        url=deputy_url(suggestion.pk),
     )
     return suggestion
 

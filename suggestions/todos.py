@@ -1,0 +1,201 @@
+"""The suggestion loop's items on a person's to-do list (the staff home and the deputies' mobile home).
+
+Registered with congress.todos from SuggestionsConfig.ready(). Each provider reads its counts with one
+aggregated query per kind of work, so the home pages cost the same however many suggestions there are.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.db.models import Count, Min, Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congress.models import Role, User
+from congress.todos import TodoItem
+from suggestions.models import Assignment, ExtensionRequest, Signer, Suggestion
+
+ANSWERING_ROLES = (Assignment.Role.LEAD, Assignment.Role.PARALLEL)
+
+
+def _url(name: str, *, args: tuple = (), query: dict | None = None) -> str:
+    """Reverse a page's URL, or "" while that page is not built yet."""
+    try:
+        url = reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+    return f"{url}?{urlencode(query, doseq=True)}" if query else url
+
+
+def _list_or_detail(count: int, first_id: int | None, query: dict) -> str:
+    """Link a single item to its suggestion, several to the filtered list."""
+    if count == 1 and first_id is not None:
+        return _url("suggestions:detail", args=(first_id,))
+    return _url("suggestions:list", query=query)
+
+
+def office_todos(user: User) -> list[TodoItem]:
+    """Office staff: suggestions to review, re-routing and extension requests to decide, overdue suggestions."""
+    if not (user.is_active and user.has_role(Role.OFFICE_STAFF)):
+        return []
+    today = timezone.localdate()
+    visible = Suggestion.objects.visible_to(user)
+    counts = visible.aggregate(
+        review=Count("pk", filter=Q(status=Suggestion.Status.SUBMITTED)),
+        first_review=Min("pk", filter=Q(status=Suggestion.Status.SUBMITTED)),
+        overdue=Count("pk", filter=Q(status__in=Suggestion.OPEN_STATUSES, due_date__lt=today)),
+        first_overdue=Min("pk", filter=Q(status__in=Suggestion.OPEN_STATUSES, due_date__lt=today)),
+        oldest_due=Min("due_date", filter=Q(status__in=Suggestion.OPEN_STATUSES, due_date__lt=today)),
+    )
+    reroutes = Assignment.objects.visible_to(user).filter(status=Assignment.Status.REROUTE_REQUESTED)
+    reroutes = reroutes.aggregate(count=Count("pk"), first=Min("suggestion_id"), due=Min("reroute_deadline"))
+    extensions = ExtensionRequest.objects.filter(
+        status=ExtensionRequest.Status.PENDING, assignment__in=Assignment.objects.visible_to(user)
+    ).aggregate(count=Count("pk"), first=Min("assignment__suggestion_id"))
+    items = []
+    if counts["review"]:
+        items.append(
+            TodoItem(
+                title=_("Suggestions awaiting review"),
+                detail=_("Register each one or say why it is not registered."),
+                url=_list_or_detail(counts["review"], counts["first_review"], {"status": Suggestion.Status.SUBMITTED}),
+                count=counts["review"],
+                level="warning",
+            )
+        )
+    if reroutes["count"]:
+        items.append(
+            TodoItem(
+                title=_("Re-routing requests to decide"),
+                detail=_("Units ask to hand a suggestion back; approve or refuse each request."),
+                url=_list_or_detail(reroutes["count"], reroutes["first"], {"status": Suggestion.Status.ASSIGNED}),
+                count=reroutes["count"],
+                level="warning",
+            )
+        )
+    if extensions["count"]:
+        items.append(
+            TodoItem(
+                title=_("Extension requests to decide"),
+                detail=_("Units ask for more time to answer; approve or refuse each request."),
+                url=_list_or_detail(extensions["count"], extensions["first"], {"status": Suggestion.Status.HANDLING}),
+                count=extensions["count"],
+                level="warning",
+            )
+        )
+    if counts["overdue"]:
+        items.append(
+            TodoItem(
+                title=_("Overdue suggestions"),
+                detail=_("Answers past their deadline; the units and their heads are reminded every working day."),
+                url=_list_or_detail(counts["overdue"], counts["first_overdue"], {"overdue": "true"}),
+                due=counts["oldest_due"],
+                count=counts["overdue"],
+                level="danger",
+            )
+        )
+    return items
+
+
+def unit_todos(user: User) -> list[TodoItem]:
+    """A unit's handlers and head: assignments to accept, to answer (or give an opinion on), overdue."""
+    if not (user.is_active and user.is_unit_side):
+        return []
+    today = timezone.localdate()
+    owes_answer = Q(status=Assignment.Status.ACCEPTED, role__in=ANSWERING_ROLES)
+    owes_opinion = Q(status=Assignment.Status.ACCEPTED, role=Assignment.Role.CO)
+    overdue = Q(status__in=Assignment.ACTIVE_STATUSES, role__in=ANSWERING_ROLES, answer_due__lt=today)
+    counts = Assignment.objects.filter(unit_id=user.unit_id, suggestion__status__in=Suggestion.OPEN_STATUSES).aggregate(
+        to_accept=Count("pk", filter=Q(status=Assignment.Status.ASSIGNED)),
+        accept_by=Min("reroute_deadline", filter=Q(status=Assignment.Status.ASSIGNED)),
+        to_answer=Count("pk", filter=owes_answer),
+        answer_by=Min("answer_due", filter=owes_answer),
+        opinions=Count("pk", filter=owes_opinion),
+        opinion_by=Min("co_opinion_due", filter=owes_opinion),
+        overdue=Count("pk", filter=overdue),
+    )
+    url = _url("suggestion_unit:todo")
+    items = []
+    if counts["to_accept"]:
+        items.append(
+            TodoItem(
+                title=_("Suggestions assigned to your unit awaiting acceptance"),
+                detail=_("Accept each one, or ask to re-route it before its window closes."),
+                url=url,
+                due=counts["accept_by"],
+                count=counts["to_accept"],
+                level="warning",
+            )
+        )
+    if counts["to_answer"]:
+        items.append(
+            TodoItem(
+                title=_("Suggestions your unit must answer"),
+                url=url,
+                due=counts["answer_by"],
+                count=counts["to_answer"],
+            )
+        )
+    if counts["opinions"]:
+        items.append(
+            TodoItem(
+                title=_("Co-handling opinions to send to the lead unit"),
+                url=url,
+                due=counts["opinion_by"],
+                count=counts["opinions"],
+            )
+        )
+    if counts["overdue"]:
+        items.append(
+            TodoItem(
+                title=_("Overdue answers of your unit"),
+                detail=_("The deadline has passed: answer, or ask the office for an extension."),
+                url=url,
+                count=counts["overdue"],
+                level="danger",
+            )
+        )
+    return items
+
+
+def deputy_todos(user: User) -> list[TodoItem]:
+    """Deputies: co-signature invitations to confirm and answers awaiting their rating."""
+    if not (user.is_active and user.is_deputy):
+        return []
+    invitations = Signer.objects.filter(
+        deputy__user=user,
+        role=Signer.Role.CO,
+        confirmed_at__isnull=True,
+        suggestion__status__in=[Suggestion.Status.DRAFT, Suggestion.Status.SUBMITTED],
+    ).count()
+    ratings = Suggestion.objects.filter(lead_deputy__user=user, status=Suggestion.Status.ANSWERED).aggregate(
+        count=Count("pk"), due=Min("due_date")
+    )
+    url = _url("suggestions_mobile:list")
+    items = []
+    if invitations:
+        items.append(
+            TodoItem(
+                title=_("Invitations to co-sign a suggestion"),
+                detail=_("Confirm from your own login if you agree."),
+                url=url,
+                count=invitations,
+            )
+        )
+    if ratings["count"]:
+        items.append(
+            TodoItem(
+                title=_("Answers awaiting your rating"),
+                detail=_("Only you can rate the handling and its result; unrated answers stay unrated."),
+                url=url,
+                due=ratings["due"],
+                count=ratings["count"],
+                level="warning",
+            )
+        )
+    return items
+
+
+PROVIDERS = (office_todos, unit_todos, deputy_todos)

@@ -515,3 +515,89 @@ def test_a_stale_confirmation_after_another_tab_rated_is_refused(client, cast, m
     assert response.status_code == 302
     assert Rating.objects.get().result == "satisfied"
     assert "该答复已评价，评价不能更改。" in _messages(response)[0]
+
+
+# In a real browser at phone width
+
+
+PASSWORD = "pass-Word-123"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+
+
+@pytest.fixture
+def browser():
+    """Launch Debian's Chromium; list it after the data fixtures (see tests/browser/test_screens.py for why)."""
+    import os
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def phone_cast():
+    cast = loop_cast()
+    cast.deputy.username = "wangfang"
+    cast.deputy.set_password(PASSWORD)
+    cast.deputy.save()
+    cast.answered = drive(cast, to=Status.ANSWERED)
+    return cast
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_deputy_on_a_phone_submits_a_suggestion_and_rates_an_answer(phone_cast, live_server, browser):
+    from django.conf import settings
+
+    artifacts = settings.BASE_DIR / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    page = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US").new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "wangfang")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+    def shot(name: str) -> None:
+        page.screenshot(path=str(artifacts / f"mobile-suggestions-{name}-390.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, name
+
+    shot("home")
+    page.locator(".mobile-tabbar a", has_text="建议").click()
+    page.get_by_role("link", name="提出建议").first.click()
+    page.fill("input[name=title]", "关于修缮村小学旱厕的建议")
+    page.fill("textarea[name=content]", "村小学旱厕年久失修，建议改建为水冲式厕所。")
+    page.fill("input[name=cosigner_query]", "李")
+    page.get_by_text("李强（").wait_for()
+    page.get_by_text("李强（").click()
+    shot("new")
+    page.get_by_role("button", name="提交").click()
+    page.wait_for_load_state("networkidle")
+    shot("submitted")
+    assert page.locator("[data-testid=status]").inner_text() == "已提交，审查中"
+    submitted = Suggestion.objects.get(title="关于修缮村小学旱厕的建议")
+    assert submitted.status == Status.SUBMITTED
+    assert list(submitted.signers.filter(role="co").values_list("deputy__name", flat=True)) == ["李强"]
+
+    page.goto(f"{live_server.url}{url('detail', phone_cast.answered.pk)}")
+    page.get_by_role("link", name="评价这条答复").click()
+    assert page.locator("input[type=radio]:checked").count() == 0
+    page.locator("fieldset", has_text="办理态度").get_by_text("满意", exact=True).click()
+    page.locator("fieldset", has_text="办理结果").get_by_text("基本满意", exact=True).click()
+    page.fill("textarea[name=comment]", "希望尽快落实")
+    shot("rate")
+    page.get_by_role("button", name="下一步：核对评价").click()
+    page.get_by_text("评价一经确认不能更改").wait_for()
+    shot("rate-confirm")
+    page.get_by_role("button", name="确认评价").click()
+    page.wait_for_load_state("networkidle")
+    shot("rated")
+
+    rating = Rating.objects.get()
+    assert (rating.attitude, rating.result, rating.comment) == ("satisfied", "basically_satisfied", "希望尽快落实")
+    assert page.get_by_text("感谢您的评价").is_visible()

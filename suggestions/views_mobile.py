@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -62,16 +62,11 @@ STATUS_TONES = {
     Status.WITHDRAWN: "light",
     Status.NOT_REGISTERED: "light",
 }
-# The staff engineer owns the reply-letter download; the link appears once this URL name exists.
-LETTER_URL_NAME = "suggestions:answer_letter"
 
 
 def _staff_url(pk: int | None = None) -> str:
-    """Return the staff page for the same suggestion (or the staff list), or the portal home before they exist."""
-    try:
-        return reverse("suggestions:detail", args=[pk]) if pk else reverse("suggestions:list")
-    except NoReverseMatch:
-        return reverse("home")
+    """Return the staff page for the same suggestion, or the staff list."""
+    return reverse("suggestions:detail", args=[pk]) if pk else reverse("suggestions:list")
 
 
 def deputy_page(view: Callable | None = None, *, suggestion_in_url: bool = True) -> Callable:
@@ -129,15 +124,6 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
     return render(request, "mobile/suggestions/list.html", {"groups": groups})
 
 
-def _letter_url(answer: Answer) -> str:
-    if not answer.letter:
-        return ""
-    try:
-        return reverse(LETTER_URL_NAME, args=[answer.pk])
-    except NoReverseMatch:
-        return ""
-
-
 def _rateable(suggestion: Suggestion) -> set[int]:
     """Return the answers of the current round still waiting for the lead deputy's rating."""
     if suggestion.status != Status.ANSWERED:
@@ -161,7 +147,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     answers = list(suggestion.answers.all())
     for answer in answers:
         answer.meaning = GRADE_MEANINGS.get(answer.grade, "")
-        answer.letter_url = _letter_url(answer)
         answer.can_rate = answer.pk in rateable and can_rate(user, answer)
         answer.rating = next(iter(answer.ratings.all()), None)
     suggestion.status_tone = STATUS_TONES.get(suggestion.status, "secondary")

@@ -154,7 +154,8 @@ def test_staff_are_sent_to_the_staff_pages(client, cast, name):
     response = client.get(target)
 
     assert response.status_code == 302
-    assert not response.url.startswith("/m/")
+    staff_page = reverse("suggestions:detail", args=[suggestion.pk]) if name in ("detail", "edit", "withdraw") else None
+    assert response.url == (staff_page or reverse("suggestions:list"))
 
 
 def test_another_deputy_cannot_act_on_my_suggestion(client, cast):
@@ -391,23 +392,28 @@ def test_the_detail_shows_signers_progress_contacts_and_grade_meanings_in_chines
     assert "正在解决" in page
 
 
-def test_the_reply_letter_is_linked_only_when_a_download_exists(client, cast):
-    from django.urls import NoReverseMatch
-
-    from suggestions.views_mobile import LETTER_URL_NAME
+def test_the_reply_letter_and_my_photos_are_linked_and_download_for_me(client, cast):
     from tests.suggestions.factories import pdf_letter
 
     suggestion = drive(cast, to=Status.ANSWERED)
     answer = suggestion.answers.get()
     answer.letter.save("答复函.pdf", pdf_letter(), save=True)
+    attachment = suggestion.attachments.create(
+        file=SimpleUploadedFile("现场.png", PNG_BYTES),
+        name="现场.png",
+        content_type="image/png",
+        size=72,
+        uploaded_by=cast.deputy,
+    )
     client.force_login(cast.deputy)
 
     page = client.get(url("detail", suggestion.pk)).content.decode()
 
-    try:
-        assert reverse(LETTER_URL_NAME, args=[answer.pk]) in page
-    except NoReverseMatch:
-        assert "答复函原件" in page
+    letter_url = reverse("suggestions:answer_letter", args=[answer.pk])
+    photo_url = reverse("suggestions:attachment", args=[attachment.pk])
+    assert letter_url in page and photo_url in page
+    assert client.get(letter_url).status_code == 200
+    assert client.get(photo_url).status_code == 200
 
 
 # Rating

@@ -232,7 +232,7 @@ class PrioritizeForm(ActionForm):
         )
         self.fields["supervising_leader"].label_from_instance = lambda leader: leader.display_name
         if suggestion is not None:
-            self.fields["priority"].initial = "true" if not suggestion.is_priority else "false"
+            self.fields["priority"].initial = "true" if suggestion.is_priority else "false"
             self.fields["supervising_leader"].initial = suggestion.supervising_leader_id
 
     def clean(self):

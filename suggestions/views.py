@@ -67,20 +67,21 @@ MORE_FILTERS = (
 HIDDEN_FILTERS = ("assigned", "closed_within_months")
 Status = Suggestion.Status
 
+# Red is the portal's own colour and the overdue mark, so no ordinary status is shown in red.
 STATUS_BADGES = {
     Status.DRAFT: "text-bg-light border",
     Status.SUBMITTED: "text-bg-warning",
     Status.NOT_REGISTERED: "text-bg-secondary",
     Status.WITHDRAWN: "text-bg-secondary",
-    Status.REGISTERED: "text-bg-info",
-    Status.ASSIGNED: "text-bg-primary",
-    Status.HANDLING: "text-bg-primary",
-    Status.ANSWERED: "text-bg-success",
-    Status.REHANDLING: "text-bg-danger",
-    Status.FOLLOW_UP: "text-bg-info",
-    Status.CLOSED: "text-bg-dark",
-    Status.REVISITED: "text-bg-dark",
-    Status.ARCHIVED: "text-bg-light border",
+    Status.REGISTERED: "bg-info-subtle text-info-emphasis border border-info-subtle",
+    Status.ASSIGNED: "text-bg-info",
+    Status.HANDLING: "text-bg-info",
+    Status.ANSWERED: "bg-success-subtle text-success-emphasis border border-success-subtle",
+    Status.REHANDLING: "bg-warning-subtle text-warning-emphasis border border-warning",
+    Status.FOLLOW_UP: "bg-warning-subtle text-warning-emphasis border border-warning-subtle",
+    Status.CLOSED: "text-bg-success",
+    Status.REVISITED: "text-bg-success",
+    Status.ARCHIVED: "text-bg-dark",
 }
 
 

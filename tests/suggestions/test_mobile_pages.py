@@ -109,6 +109,34 @@ def test_the_list_query_count_does_not_grow_with_the_suggestions(client, cast):
     assert many <= 8
 
 
+def test_the_detail_query_count_does_not_grow_with_signers_contacts_and_answers(client, cast):
+    from suggestions import services
+    from tests.deputies.factories import DeputyFactory
+    from tests.suggestions.factories import assignment_of
+
+    suggestion = drive(cast, to=Status.ANSWERED, parallel=True, cosigned=True)
+    client.force_login(cast.deputy)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url("detail", suggestion.pk)).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for _ in range(5):
+        Signer.objects.create(suggestion=suggestion, deputy=DeputyFactory(body=cast.body), role=Signer.Role.CO)
+        services.contact_log(
+            assignment_id=assignment_of(suggestion, cast.lead_unit).pk,
+            actor=cast.lead_handler,
+            method="visit",
+            contacted_on=suggestion.assigned_at.date(),
+            participants="王芳",
+            summary="走访代表",
+        )
+
+    assert queries() == few
+
+
 def test_the_home_card_counts_my_suggestions(client, cast):
     drive(cast, to=Status.DRAFT)
     drive(cast, to=Status.ANSWERED)

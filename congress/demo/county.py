@@ -35,6 +35,7 @@ from congress.demo.places import (
     Township,
     landline,
 )
+from congress.demo.suggestions import build_suggestions
 from congress.models import ApiKey, Body, CongressSession, Role, RoleGrant, Term, Unit, User
 from congress.text import chinese_ordinal
 from deputies.models import Constituency, Deputy, DeputyGroup, Level, Station
@@ -462,6 +463,7 @@ STEPS: tuple[Callable[[DemoCounty], None], ...] = (
     build_deputies,
     build_logins,
     build_api_key,
+    build_suggestions,
 )
 
 

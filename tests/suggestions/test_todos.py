@@ -1,0 +1,152 @@
+"""The suggestion loop's to-do items on the staff home and the deputies' mobile home, read in bounded queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from suggestions import services
+from suggestions.models import Assignment, Suggestion
+from suggestions.todos import deputy_todos, office_todos, unit_todos
+from tests.suggestions.factories import assignment_of, drive, loop_cast
+
+pytestmark = pytest.mark.django_db
+
+Status = Suggestion.Status
+
+
+@pytest.fixture
+def cast(county):
+    return loop_cast(county)
+
+
+def by_title(items) -> dict[str, object]:
+    return {item.title: item for item in items}
+
+
+def overdue(cast, suggestion: Suggestion) -> None:
+    """Move the lead unit's answer date into the past (the deadline itself, not the workflow)."""
+    past = timezone.localdate() - dt.timedelta(days=3)
+    Assignment.objects.filter(suggestion=suggestion).update(answer_due=past)
+    Suggestion.objects.filter(pk=suggestion.pk).update(due_date=past)
+
+
+def test_office_staff_see_what_awaits_review_and_decision_and_what_is_overdue(cast, english):
+    drive(cast, to=Status.SUBMITTED)
+    drive(cast, to=Status.SUBMITTED)
+    rerouted = drive(cast, to=Status.ASSIGNED)
+    services.assignment_request_reroute(
+        assignment_id=assignment_of(rerouted, cast.lead_unit).pk, actor=cast.lead_handler, reason="不属我单位职责。"
+    )
+    handled = drive(cast, to=Status.HANDLING)
+    assignment = assignment_of(handled, cast.lead_unit)
+    services.extension_request(
+        assignment_id=assignment.pk,
+        actor=cast.lead_handler,
+        reason="需等待批复。",
+        requested_until=assignment.answer_due + dt.timedelta(days=10),
+    )
+    late = drive(cast, to=Status.HANDLING)
+    overdue(cast, late)
+
+    items = by_title(office_todos(cast.staff))
+
+    assert items["Suggestions awaiting review"].count == 2
+    assert items["Suggestions awaiting review"].url == reverse("suggestions:list") + "?status=submitted"
+    # a single request links straight to its suggestion
+    assert items["Re-routing requests to decide"].url == reverse("suggestions:detail", args=[rerouted.pk])
+    assert items["Extension requests to decide"].url == reverse("suggestions:detail", args=[handled.pk])
+    assert items["Overdue suggestions"].level == "danger"
+    assert items["Overdue suggestions"].url == reverse("suggestions:detail", args=[late.pk])
+    # another county's staff see none of it, and no one else gets the office's items
+    assert office_todos(cast.foreign_staff) == []
+    assert office_todos(cast.leader) == [] and office_todos(cast.lead_handler) == []
+
+
+def test_a_units_people_see_their_own_units_work_only(cast, english):
+    drive(cast, to=Status.ASSIGNED)
+    drive(cast, to=Status.HANDLING, co=True)
+    overdue(cast, drive(cast, to=Status.HANDLING))
+
+    lead = by_title(unit_todos(cast.lead_handler))
+    co = by_title(unit_todos(cast.co_handler))
+
+    assert lead["Suggestions assigned to your unit awaiting acceptance"].count == 1
+    assert lead["Suggestions your unit must answer"].count == 2
+    assert lead["Overdue answers of your unit"].count == 1
+    assert lead["Overdue answers of your unit"].url == reverse("suggestion_unit:todo")
+    assert set(co) == {"Co-handling opinions to send to the lead unit"}
+    assert unit_todos(cast.other_handler) == []
+    assert unit_todos(cast.staff) == []
+
+
+def test_a_deputy_sees_invitations_to_cosign_and_answers_awaiting_their_rating(cast, english):
+    drive(cast, to=Status.ANSWERED)
+    invitation = services.suggestion_create(
+        body=cast.body,
+        lead_deputy=cast.other_deputy_record,
+        title="关于增设公交站点的建议",
+        content="建议在新城区增设公交站点。",
+        actor=cast.other_deputy,
+        session=cast.session,
+        cosigner_ids=[cast.lead_deputy.pk],
+    )
+
+    items = by_title(deputy_todos(cast.deputy))
+
+    assert items["Answers awaiting your rating"].count == 1
+    assert items["Answers awaiting your rating"].due is not None
+    assert items["Invitations to co-sign a suggestion"].count == 1
+    assert items["Answers awaiting your rating"].url == reverse("suggestions_mobile:list")
+    # once confirmed, the invitation is gone; a co-signer does not rate
+    services.suggestion_cosign(suggestion_id=invitation.pk, actor=cast.deputy)
+    assert "Invitations to co-sign a suggestion" not in by_title(deputy_todos(cast.deputy))
+    assert deputy_todos(cast.co_deputy) == []
+
+
+def test_nothing_to_do_gives_no_items(cast):
+    drive(cast, to=Status.CLOSED)
+
+    assert office_todos(cast.staff) == []
+    assert unit_todos(cast.lead_handler) == []
+    assert deputy_todos(cast.deputy) == []
+
+
+@pytest.mark.parametrize("user_key", ["staff", "lead_handler"])
+def test_the_staff_home_reads_the_same_number_of_queries_for_few_and_many_suggestions(
+    client, cast, user_key, django_assert_max_num_queries
+):
+    def home_queries() -> int:
+        with django_assert_max_num_queries(60) as captured:
+            response = client.get(reverse("home"))
+        assert response.status_code == 200
+        return len(captured.captured_queries)
+
+    client.force_login(getattr(cast, user_key))
+    for to in (Status.SUBMITTED, Status.ASSIGNED, Status.HANDLING):
+        drive(cast, to=to)
+    few = home_queries()
+    for to in (Status.SUBMITTED, Status.ASSIGNED, Status.HANDLING) * 4:
+        drive(cast, to=to)
+    many = home_queries()
+
+    assert few == many
+
+
+def test_the_mobile_home_lists_the_deputys_rating_and_reads_bounded_queries(
+    client, cast, django_assert_max_num_queries
+):
+    client.force_login(cast.deputy)
+    drive(cast, to=Status.ANSWERED)
+    with django_assert_max_num_queries(30) as few:
+        page = client.get(reverse("mobile:home")).content.decode()
+    for _ in range(4):
+        drive(cast, to=Status.ANSWERED)
+    with django_assert_max_num_queries(30) as many:
+        client.get(reverse("mobile:home"))
+
+    assert "Answers awaiting your rating" in page or "待您评价的答复" in page
+    assert len(few.captured_queries) == len(many.captured_queries)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from io import StringIO
 
@@ -9,11 +10,29 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
+from congress.demo import county
 from congress.demo.county import DEMO_LOGINS, DEMO_PASSWORD, demo_counts
+from congress.demo.suggestions import SESSION_NUMBER, build_suggestions, suggestion_counts
 from congress.models import Body, CongressSession, Role, RoleGrant, Term, Unit, User
 from deputies.models import Deputy, DeputyGroup, Level, Station
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def without_suggestions(request, monkeypatch):
+    """Build the county without its session of suggestions, the slow step, unless a test asks for them."""
+    if "demo_suggestions" in request.fixturenames:
+        return
+    monkeypatch.setattr(county, "STEPS", tuple(step for step in county.STEPS if step is not build_suggestions))
+
+
+@pytest.fixture
+def demo_suggestions():
+    """The full demo, suggestions included, and how long it took to seed."""
+    started = time.perf_counter()
+    seed()
+    return time.perf_counter() - started
 
 
 def seed(*args: str) -> str:
@@ -191,3 +210,50 @@ def test_the_demo_client_key_reads_the_roster_through_the_api_and_nothing_more(c
     assert client.get("/api/v1/deputies/?level=county", **headers).status_code == 200
     refused = client.post("/api/v1/deputies/", {"name": "测试"}, content_type="application/json", **headers)
     assert refused.status_code == 403
+
+
+def test_the_fifth_session_has_235_suggestions_in_every_state_and_a_second_run_adds_none(demo_suggestions):
+    from suggestions.models import Suggestion
+
+    print(f"seed_demo with suggestions: {demo_suggestions:.1f} s")
+    counts = suggestion_counts()
+    assert sum(counts.values()) == 235
+    assert set(counts) == set(Suggestion.Status.values)
+    assert Suggestion.objects.filter(session__number=SESSION_NUMBER).count() == 235
+
+    seed()
+
+    assert suggestion_counts() == counts
+
+
+def test_the_demo_suggestions_look_like_a_real_session(demo_suggestions):
+    from suggestions.models import Answer, Category, Contact, Rating, Signer, Suggestion
+
+    session = Suggestion.objects.filter(session__number=SESSION_NUMBER)
+    leader = User.objects.get(username="leader")
+    assert session.filter(is_priority=True, supervising_leader=leader).count() == 12
+    assert set(Category.objects.values_list("name", flat=True)) >= {
+        "教育", "交通", "医疗卫生", "农业农村", "城乡建设", "生态环境", "社会保障", "文化旅游", "其他"
+    }  # fmt: skip
+    assert session.exclude(reject_reason="").filter(status="not_registered").count() == 8
+    assert Contact.objects.exists() and Signer.objects.filter(role="co", confirmed_at__isnull=False).exists()
+    assert set(Rating.objects.values_list("result", flat=True)) == {"satisfied", "basically_satisfied", "unsatisfied"}
+    assert Answer.objects.filter(is_public=True).exists() and session.filter(is_public=True).exists()
+    assert session.overdue().exists() and session.open().exclude(pk__in=session.overdue()).exists()
+    # the history is dated at the session, not at the moment the seed ran
+    first = session.filter(submitted_at__isnull=False).order_by("submitted_at").values_list("submitted_at", flat=True)
+    assert dt.date(2026, 1, 14) <= first[0].date() < dt.date(2026, 1, 21)  # moved back in whole weeks
+
+
+def test_the_demo_logins_have_real_work(demo_suggestions):
+    from congress.todos import todos_for
+    from suggestions.models import Assignment, Suggestion
+
+    handler = User.objects.get(username="handler")
+    mine = Assignment.objects.filter(unit=handler.unit)
+    assert mine.filter(status="assigned").exists()
+    assert mine.filter(status="accepted").exists()
+    deputy = Deputy.objects.get(user__username="deputy")
+    assert Suggestion.objects.filter(lead_deputy=deputy, status="answered").exists()
+    for username in ("office", "handler", "unithead", "deputy"):
+        assert todos_for(User.objects.get(username=username)), username

@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from congress.api.serializers import ScopedPrimaryKeyRelatedField
 from congress.models import CongressSession, Event, Unit, User
+from congress.querysets import in_scope
 from deputies.models import Deputy
 from suggestions.models import (
     Answer,
@@ -63,6 +64,14 @@ class NamedChoiceFieldSchema(OpenApiSerializerFieldExtension):
         if field.allow_blank:
             return {"oneOf": [component.ref, {"type": "string", "enum": [""]}]}
         return component.ref
+
+
+class CategoryField(serializers.PrimaryKeyRelatedField):
+    """A category of a congress within the caller's scope (categories have no visible_to of their own)."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return in_scope(super().get_queryset(), request.user) if request else Category.objects.none()
 
 
 # Reading
@@ -332,7 +341,7 @@ class SuggestionCreateSerializer(serializers.Serializer):
     session = ScopedPrimaryKeyRelatedField(
         queryset=CongressSession.objects.all(), allow_null=True, required=False, default=None
     )
-    category = serializers.PrimaryKeyRelatedField(
+    category = CategoryField(
         queryset=Category.objects.filter(is_active=True), allow_null=True, required=False, default=None
     )
     cosigner_ids = serializers.ListField(
@@ -363,7 +372,7 @@ class RequiredNoteSerializer(serializers.Serializer):
 
 
 class RegisterSerializer(serializers.Serializer):
-    category = serializers.PrimaryKeyRelatedField(
+    category = CategoryField(
         queryset=Category.objects.filter(is_active=True), allow_null=True, required=False, default=None
     )
 
@@ -493,11 +502,20 @@ class StatsQuerySerializer(serializers.Serializer):
     )
     session = ScopedPrimaryKeyRelatedField(queryset=CongressSession.objects.all(), required=False)
     unit = ScopedPrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False, help_text="The lead unit.")
-    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all(), required=False)
+    category = CategoryField(queryset=Category.objects.all(), required=False)
     priority = serializers.BooleanField(required=False, allow_null=True, default=None)
     assigned_from = serializers.DateField(required=False)
     assigned_to = serializers.DateField(required=False)
     rank_by = serializers.ChoiceField(choices=list(RATES), required=False, default="completion")
+
+    def validate(self, attrs):
+        # A query string cannot tell "empty" from "left out" otherwise; the schema documents no empty value.
+        empty = [name for name in self.fields if self.initial_data.get(name) == ""]
+        if empty:
+            raise serializers.ValidationError(
+                {name: [_("Leave this parameter out rather than empty.")] for name in empty}
+            )
+        return attrs
 
 
 class RateValueSerializer(serializers.Serializer):

@@ -574,6 +574,7 @@ def test_stats_are_for_the_committee_side_and_refuse_bad_grouping(api, cast):
     assert as_person(api, cast.deputy).get(f"{LIST}stats/").status_code == 403
     assert as_person(api, cast.lead_handler).get(f"{LIST}stats/").status_code == 403
     assert as_person(api, cast.staff).get(f"{LIST}stats/", {"group_by": "deputy"}).status_code == 400
+    assert api.get(f"{LIST}stats/", {"rank_by": ""}).status_code == 400
 
 
 def test_stats_refuse_a_session_outside_the_scope(api, cast):

@@ -187,14 +187,14 @@ def build_suggestions(demo: DemoCounty) -> None:
             session=session,
             category=categories[category_name],
             lead=lead,
-            cosigners=rng.sample([d for d in cast.deputies[1:] if d.pk != lead.pk], rng.choice([0, 0, 1, 2])),
+            cosigners=rng.sample([d for d in cast.deputies[1:] if d.pk != lead.pk], rng.choice([0, 0, 0, 1, 2])),
             title=f"关于加快{township}{matter}的建议",
             content=(
                 f"{township}{matter}问题群众反映强烈。经走访调研，主要存在投入不足、管护不到位等问题。"
                 f"建议县政府统筹资金，明确责任单位和完成时限，切实解决群众急难愁盼问题。"
             ),
             lead_unit=cast.units[rng.choice(lead_codes)],
-            co_unit=cast.units[rng.choice(co_codes)] if rng.random() < 0.3 else None,
+            co_unit=cast.units[rng.choice(co_codes)] if rng.random() < 0.2 else None,
             priority=index in priority,
             rng=rng,
         )
@@ -359,15 +359,17 @@ def _drive(
         return suggestion
     for assignment in assignments.values():
         services.assignment_accept(assignment_id=assignment.pk, actor=cast.handlers[assignment.unit_id])
-    services.contact_log(
-        assignment_id=lead_assignment.pk,
-        actor=handler,
-        method=rng.choice(["face_to_face", "phone", "visit"]),
-        stage="before",
-        contacted_on=timezone.localdate(),
-        participants=f"{lead.name}代表、{handler.full_name}",
-        summary="办理前与代表面商，了解建议的具体诉求，商定办理方案和时间安排。",
-    )
+    # Work in progress has its first contact logged; half the finished work shows it too.
+    if story in ("handling", "overdue", "answered") or rng.random() < 0.5:
+        services.contact_log(
+            assignment_id=lead_assignment.pk,
+            actor=handler,
+            method=rng.choice(["face_to_face", "phone", "visit"]),
+            stage="before",
+            contacted_on=timezone.localdate(),
+            participants=f"{lead.name}代表、{handler.full_name}",
+            summary="办理前与代表面商，了解建议的具体诉求，商定办理方案和时间安排。",
+        )
     if co_unit is not None and (story != "handling" or rng.random() < 0.5):
         services.co_opinion_send(
             assignment_id=assignments[co_unit.pk].pk,

@@ -313,7 +313,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     suggestion = _suggestion_or_404(request, pk)
     if not can_withdraw(request.user, suggestion):
         raise PermissionDenied
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.suggestion_withdraw(suggestion_id=pk, actor=request.user, note=form.cleaned_data["note"])

@@ -183,10 +183,13 @@ def unit_todo_counts(*, user: User, today: dt.date | None = None) -> TodoCounts:
     )
 
 
+def _pending_extensions() -> QuerySet[ExtensionRequest]:
+    return ExtensionRequest.objects.filter(assignment=OuterRef("pk"), status=ExtensionRequest.Status.PENDING)
+
+
 def _with_display(queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
-    pending = ExtensionRequest.objects.filter(assignment=OuterRef("pk"), status=ExtensionRequest.Status.PENDING)
     return queryset.select_related("suggestion__session", "suggestion__lead_deputy").annotate(
-        extension_pending=Exists(pending)
+        extension_pending=Exists(_pending_extensions())
     )
 
 
@@ -231,6 +234,7 @@ def unit_assignment_get(*, user: User, pk: int) -> Assignment:
     return (
         Assignment.objects.visible_to(user)
         .select_related("unit", "suggestion__session", "suggestion__lead_deputy", "suggestion__body")
+        .annotate(extension_pending=Exists(_pending_extensions()))
         .get(pk=pk)
     )
 
@@ -244,11 +248,7 @@ def unit_assignments_of(*, user: User, suggestion: Suggestion) -> list[Assignmen
         .filter(suggestion=suggestion)
         .exclude(status=AStatus.WITHDRAWN)
         .select_related("unit")
-        .annotate(
-            extension_pending=Exists(
-                ExtensionRequest.objects.filter(assignment=OuterRef("pk"), status=ExtensionRequest.Status.PENDING)
-            )
-        )
+        .annotate(extension_pending=Exists(_pending_extensions()))
     )
     for assignment in assignments:
         assignment.suggestion = suggestion

@@ -279,6 +279,8 @@ def act(request: HttpRequest, pk: int, action_name: str) -> HttpResponse:
             action.perform(assignment, request.user, form.cleaned_data)
         except WorkflowError as error:
             conflict, status = str(error), 409
+            # Someone may have just moved it on: say where it stands now rather than offer the form again.
+            assignment = _assignment(request, pk, action)
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -290,7 +292,7 @@ def act(request: HttpRequest, pk: int, action_name: str) -> HttpResponse:
         "suggestion": assignment.suggestion,
         "form": form,
         "conflict": conflict,
-        "closed_reason": "" if posted else closed_reason(action, assignment),
+        "closed_reason": "" if posted and not conflict else closed_reason(action, assignment),
         "detail_url": _detail_url(assignment),
         "action_url": reverse(f"suggestion_unit:{action.name}", args=[assignment.pk]),
     }

@@ -342,6 +342,8 @@ def test_after_the_window_the_reroute_page_explains_the_lock_and_a_request_is_a_
     assert "2025-03-02" in page.content.decode() or "2025年3月2日" in page.content.decode()
     assert page.context["closed_reason"]
     assert response.status_code == 409
+    assert "已锁定" in response.content.decode()
+    assert f'action="{url("reroute", assignment)}"' not in response.content.decode()
     assert assignment_of(suggestion, cast.lead_unit).status == AStatus.ASSIGNED
 
 
@@ -449,6 +451,7 @@ def test_an_extension_is_asked_for_within_the_hard_maximum_shown_on_the_page(cli
     assert asked.status_code == 302
     assert twice.status_code == 409
     assert ExtensionRequest.objects.get().requested_until == assignment.hard_deadline
+    assert "该建议已有待审批的延期申请" in client.get(url("extension", assignment)).content.decode()
 
 
 def answer_data(assignment: Assignment, letter=None, **overrides) -> dict:

@@ -248,9 +248,10 @@ class SuggestionStats:
 def filter_params(filters: Mapping[str, Any]) -> Params:
     """Return the staff list's query parameters for the page's filters."""
     params: list[tuple[str, str]] = []
-    for name in ("session", "unit", "category"):
+    # The statistics count by lead unit; the list's `unit` would also match co-handling and parallel units.
+    for name, param in (("session", "session"), ("unit", "lead_unit"), ("category", "category")):
         if filters.get(name) is not None:
-            params.append((name, str(filters[name].pk)))
+            params.append((param, str(filters[name].pk)))
     if filters.get("priority") is not None:
         params.append(("priority", TRUE if filters["priority"] else FALSE))
     for name in ("assigned_from", "assigned_to"):
@@ -352,7 +353,7 @@ def stats_by_unit(*, user: User, filters: Mapping[str, Any], rank_by: str = DEFA
 
     def make_row(row: dict[str, Any]) -> StatsRow:
         label = row["lead_unit__name"] or str(_("No lead unit"))
-        return StatsRow(label, (("unit", _param(row["lead_unit_id"])),), base)
+        return StatsRow(label, (("lead_unit", _param(row["lead_unit_id"])),), base)
 
     units = list(_fold(rows, "lead_unit_id", make_row).values())
     return rank_rows(units, rank_by)

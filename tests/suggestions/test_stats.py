@@ -22,6 +22,7 @@ LIST_FILTERS = {
     "session",
     "status",
     "unit",
+    "lead_unit",
     "category",
     "priority",
     "overdue",
@@ -252,7 +253,7 @@ def reproduce(params: stats.Params, user) -> int:
     for name, value in params:
         assert name in LIST_FILTERS, name
         values.setdefault(name, []).append(value)
-    for name, field in (("session", "session_id"), ("unit", "lead_unit_id"), ("category", "category_id")):
+    for name, field in (("session", "session_id"), ("lead_unit", "lead_unit_id"), ("category", "category_id")):
         for value in values.get(name, []):
             qs = qs.filter(**{f"{field}__isnull": True} if value == stats.NONE_VALUE else {field: int(value)})
     if "status" in values:

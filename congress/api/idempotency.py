@@ -36,11 +36,27 @@ class _Replay(Exception):
 
 
 def request_fingerprint(request) -> str:
-    """Hash what makes two POSTs "the same request": path, query and body."""
+    """Hash what makes two POSTs "the same request": path, query and body.
+
+    A multipart upload (a reply letter) is hashed from its parsed fields and its files read in chunks:
+    reading the raw body of a large upload would exceed Django's in-memory limit.
+    """
     digest = hashlib.sha256()
     digest.update(request.method.encode())
     digest.update(b"\0" + request.get_full_path().encode() + b"\0")
-    digest.update(request._request.body)
+    if request.content_type.startswith("multipart/"):
+        for name in sorted(request.data.keys()):
+            for value in request.data.getlist(name):
+                digest.update(name.encode() + b"\0")
+                if hasattr(value, "chunks"):
+                    for chunk in value.chunks():
+                        digest.update(chunk)
+                    value.seek(0)
+                else:
+                    digest.update(str(value).encode())
+                digest.update(b"\0")
+    else:
+        digest.update(request._request.body)
     return digest.hexdigest()
 
 

@@ -349,6 +349,29 @@ def test_unit_answers_with_its_letter_as_multipart_and_signers_download_it(api, 
     assert b"".join(download.streaming_content).startswith(b"%PDF-")
 
 
+def test_a_large_letter_retried_with_its_idempotency_key_is_answered_once(api, cast):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    suggestion = drive(cast, to=Status.HANDLING)
+    # Over Django's 2.5 MB in-memory limit, as scanned letters with stamps often are.
+    big = b"%PDF-1.4\n" + b"0" * (3 * 1024 * 1024) + b"\n%%EOF\n"
+
+    def post():
+        letter = SimpleUploadedFile("答复函.pdf", big, content_type="application/pdf")
+        return as_person(api, cast.lead_handler).post(
+            step_url(suggestion, "answer"),
+            {"assignment_id": lead(cast, suggestion), "grade": "A", "text": "已解决。", "letter": letter},
+            format="multipart",
+            HTTP_IDEMPOTENCY_KEY="letter-1",
+        )
+
+    first, retry = post(), post()
+
+    assert (first.status_code, retry.status_code) == (201, 201)
+    assert retry["Idempotent-Replayed"] == "true"
+    assert Answer.objects.count() == 1
+
+
 def test_a_letter_that_is_not_a_document_is_refused(api, cast):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -358,6 +358,9 @@ class Assignment(models.Model):
         indexes = [
             models.Index(fields=["unit", "status", "answer_due"], name="assignment_unit_todo_idx"),
             models.Index(fields=["status", "answer_due"], name="assignment_due_idx"),
+            # The reminders engine finds due re-routing windows and co-opinions by these at province scale.
+            models.Index(fields=["status", "reroute_deadline"], name="assignment_reroute_due_idx"),
+            models.Index(fields=["status", "co_opinion_due"], name="assignment_co_opinion_due_idx"),
         ]
 
     def __str__(self) -> str:

@@ -3,6 +3,11 @@
 Tests marked `postgres`, `redis` or `browser` run when DATABASE_URL points at PostgreSQL,
 REDIS_URL at Redis and /usr/bin/chromium exists; otherwise they are skipped with the reason
 shown. With CONGRESS_REQUIRE_SERVICES=1 (as .ci/run sets) a missing service fails them instead.
+
+A transactional test (transaction=True, or a fixture using transactional_db) must also ask for serialized
+rollback (the marker's serialized_rollback=True, or the django_db_serialized_rollback fixture): its flush
+would otherwise wipe the official calendar the data migration loaded, and mixing the two kinds breaks the
+restore of the ones that do ask.
 """
 
 from __future__ import annotations

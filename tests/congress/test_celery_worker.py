@@ -40,7 +40,7 @@ def not_eager():
 
 
 @pytest.fixture
-def celery_worker(transactional_db, tmp_path):
+def celery_worker(transactional_db, django_db_serialized_rollback, tmp_path):
     """Run `celery worker` as a subprocess on REDIS_URL and the pytest test database; stop it afterwards."""
     log = tmp_path / "worker.log"
     env = {

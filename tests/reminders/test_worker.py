@@ -66,7 +66,7 @@ def start_workers(tmp_path, broker, **env) -> Workers:
 
 
 @pytest.fixture
-def workers(transactional_db, tmp_path, broker, engine_settings):
+def workers(transactional_db, django_db_serialized_rollback, tmp_path, broker, engine_settings):
     pool = start_workers(tmp_path, broker)
     yield pool
     # Stop them before pytest-django flushes the database they are connected to.
@@ -191,7 +191,7 @@ def test_with_redis_stopped_a_request_that_sends_a_message_is_quick_and_it_arriv
 
 
 def test_an_sms_gateway_failing_or_timing_out_is_retried_with_backoff_then_failed_and_shown(
-    transactional_db, tmp_path, broker, engine_settings, county, client
+    transactional_db, django_db_serialized_rollback, tmp_path, broker, engine_settings, county, client
 ):
     ok = make_user(body=county.committee, roles=[Role.COMMITTEE_MEMBER], phone="13800000200")
     broken = make_user(body=county.committee, roles=[Role.COMMITTEE_MEMBER], phone="13800000500")

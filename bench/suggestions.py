@@ -52,6 +52,14 @@ CASES: list[tuple[str, str, str]] = [
     ),
     ("stats page, whole province (1M)", "/suggestions/stats/", "province"),
     ("stats Excel export, one county", "/suggestions/stats/export/", "county"),
+    ("staff list, county, first page", "/suggestions/", "county"),
+    ("staff list, county, session + status", "/suggestions/?session={session}&status=handling", "county"),
+    ("staff list, county, deep (page 200)", "/suggestions/?page=200", "county"),
+    ("text search, county (停车)", "/suggestions/?q=停车", "county"),
+    ("detail, a closed suggestion", "/suggestions/{detail}/", "county"),
+    ("unit to-do list", "/suggestions/unit/", "unit"),
+    ("API list, county", "/api/v1/suggestions/", "county"),
+    ("API list, county, one session", "/api/v1/suggestions/?session={session}", "county"),
 ]
 
 TOPICS = [
@@ -317,21 +325,25 @@ def report_sizes() -> None:
 def run_cases(runs: int) -> None:
     from django.test import Client
 
-    from congress.models import CongressSession, Unit, User
+    from congress.models import CongressSession, Role, RoleGrant, Unit, User
     from suggestions import stats
+    from suggestions.models import Suggestion
 
-    users = {
-        "county": User.objects.get(username="bench_office_0"),
-        "province": User.objects.get(username="bench_province"),
-    }
+    county = User.objects.get(username="bench_office_0")
+    county_body = county.body.parent
+    unit = Unit.objects.filter(body=county_body).order_by("pk").first()
+    handler, _created = User.objects.get_or_create(
+        username="bench_handler_0", defaults={"body": county.body, "unit": unit}
+    )
+    RoleGrant.objects.get_or_create(user=handler, role=Role.UNIT_HANDLER)
+    users = {"county": county, "province": User.objects.get(username="bench_province"), "unit": handler}
     clients = {}
     for key, user in users.items():
         clients[key] = Client()
         clients[key].force_login(user)
-    county_body = users["county"].body.parent
     session = CongressSession.objects.filter(term__body=county_body).order_by("-start_date").first()
-    unit = Unit.objects.filter(body=county_body).order_by("pk").first()
-    values = {"session": session.pk, "unit": unit.pk, "year": session.start_date.year - 1}
+    detail = Suggestion.objects.filter(body=county_body, status=Suggestion.Status.CLOSED).order_by("pk").first()
+    values = {"session": session.pk, "unit": unit.pk, "year": session.start_date.year - 1, "detail": detail.pk}
     timings = []
     for name, url, who in CASES:
         timing = time_get(clients[who], name, url.format(**values), runs=runs)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from congress.models import Role
+from congress.querysets import scope_path
 
 if TYPE_CHECKING:
-    from congress.models import User
+    from congress.models import Body, User
 
 
 def is_sysadmin(user: User) -> bool:
@@ -41,3 +42,9 @@ def can_view_units(user: User) -> bool:
 
 def can_edit_user(actor: User, user: User) -> bool:
     return can_manage_users(actor) and (actor.is_superuser or not user.is_superuser)
+
+
+def body_in_scope(user: User, body: Body) -> bool:
+    """Tell whether `body` lies inside the part of the tree the user oversees; asks the database nothing."""
+    prefix = scope_path(user)
+    return prefix is not None and body.path.startswith(prefix)

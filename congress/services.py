@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from congress.calendar_data import load_official_calendar
 from congress.models import Body, CalendarDay, CalendarYear, Event, Notification, Role, RoleGrant, Unit, User
-from congress.permissions import can_edit_user, can_manage_calendar, can_manage_users
+from congress.permissions import body_in_scope, can_edit_user, can_manage_calendar, can_manage_users
 from congress.workflow import ensure
 
 
@@ -149,7 +149,7 @@ _UNIT_ROLES = {Role.UNIT_HANDLER, Role.UNIT_HEAD}
 
 def _ensure_user_fields(*, body: Body, unit: Unit | None, roles: Iterable[str], actor: User) -> None:
     """Check that the body and unit lie in the actor's scope and that unit roles come with a unit."""
-    ensure(Body.objects.visible_to(actor).filter(pk=body.pk).exists())
+    ensure(body_in_scope(actor, body))
     if unit is not None:
         ensure(Unit.objects.visible_to(actor).filter(pk=unit.pk).exists())
     if unit is None and _UNIT_ROLES & {Role(role) for role in roles}:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from congress.models import Role
-from congress.querysets import scope_path
+from congress.permissions import body_in_scope
 
 if TYPE_CHECKING:
     from congress.models import Body, User
@@ -18,18 +18,12 @@ if TYPE_CHECKING:
     from suggestions.models import Answer, Assignment, ExtensionRequest, Signer, Suggestion
 
 
-def in_scope(user: User, body: Body) -> bool:
-    """Tell whether `body` lies inside the part of the tree the user oversees."""
-    prefix = scope_path(user)
-    return prefix is not None and body.path.startswith(prefix)
-
-
 def is_office_staff(user: User, body: Body) -> bool:
-    return user.is_authenticated and user.is_active and user.has_role(Role.OFFICE_STAFF) and in_scope(user, body)
+    return user.is_authenticated and user.is_active and user.has_role(Role.OFFICE_STAFF) and body_in_scope(user, body)
 
 
 def is_leader(user: User, body: Body) -> bool:
-    return user.is_authenticated and user.is_active and user.has_role(Role.LEADER) and in_scope(user, body)
+    return user.is_authenticated and user.is_active and user.has_role(Role.LEADER) and body_in_scope(user, body)
 
 
 def is_own_deputy(user: User, deputy: Deputy) -> bool:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congress.models import Body, Channel, ReminderPolicy, User
+from congress.permissions import body_in_scope
 from congress.reminders.permissions import can_manage_reminders
 from congress.reminders.registry import ReminderKind, all_kinds, get_kind
 from congress.workflow import ensure
@@ -86,7 +87,7 @@ def reminder_policy_update(
     """Change a policy; the next sweep uses it."""
     ensure(can_manage_reminders(actor))
     policy = ReminderPolicy.objects.select_for_update().get(pk=policy_id)
-    ensure(policy.body_id is None or Body.objects.visible_to(actor).filter(pk=policy.body_id).exists())
+    ensure(policy.body_id is None or body_in_scope(actor, policy.body))
     policy.offsets, policy.channels = clean_policy_values(
         offsets=offsets, overdue_every=overdue_every, escalate_after=escalate_after, channels=channels
     )
@@ -104,7 +105,7 @@ def reminder_policy_update(
 def reminder_policy_create_for_body(*, kind_name: str, body: Body, actor: User) -> ReminderPolicy:
     """Give one body its own copy of a kind's default policy, to change separately."""
     ensure(can_manage_reminders(actor))
-    ensure(Body.objects.visible_to(actor).filter(pk=body.pk).exists())
+    ensure(body_in_scope(actor, body))
     kind = get_kind(kind_name)
     if kind is None or kind.body_field is None:
         raise ValueError(_("This kind of reminder has one policy for every body."))

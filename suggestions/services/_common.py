@@ -11,10 +11,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from congress.models import Body, Role, User
+from congress.permissions import body_in_scope
 from congress.services import notification_create
 from congress.workflow import WorkflowError
 from suggestions.models import Answer, Assignment, Suggestion
-from suggestions.permissions import in_scope
 
 # Assignments that still owe the deputy an answer: neither answered nor re-routed away.
 OWING_STATUSES = (Assignment.Status.ASSIGNED, Assignment.Status.REROUTE_REQUESTED, Assignment.Status.ACCEPTED)
@@ -101,7 +101,7 @@ def staff_ids(body: Body) -> list[int]:
     )
     by_depth: dict[int, list[int]] = {}
     for user in candidates:
-        if in_scope(user, body):
+        if body_in_scope(user, body):
             by_depth.setdefault(len(user.body.scope_path), []).append(user.pk)
     return by_depth[max(by_depth)] if by_depth else []
 

@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from congress.models import Unit, User
+from congress.permissions import body_in_scope
 from congress.services import record_event
 from congress.workflow import WorkflowError, ensure, ensure_transition
 from suggestions.deadlines import assign_due, assignment_deadlines, policy_for
@@ -20,7 +21,6 @@ from suggestions.permissions import (
     can_assign,
     can_decide_reroute,
     can_request_reroute,
-    in_scope,
 )
 from suggestions.services._common import (
     lock_assignment,
@@ -40,7 +40,7 @@ def _check_units(suggestion: Suggestion, actor: User, units: list[Unit], taken: 
     if len(set(ids)) != len(ids) or taken & set(ids):
         raise ValidationError({"units": _("A unit can take part in a suggestion only once.")})
     for unit in units:
-        if not (unit.is_active and unit.is_handling_unit and in_scope(actor, unit.body)):
+        if not (unit.is_active and unit.is_handling_unit and body_in_scope(actor, unit.body)):
             raise ValidationError({"units": _("%(unit)s cannot be assigned suggestions.") % {"unit": unit}})
 
 

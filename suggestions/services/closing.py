@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from congress.models import Role, User
+from congress.permissions import body_in_scope
 from congress.services import record_event
 from congress.workflow import WorkflowError, ensure, ensure_transition
 from suggestions.deadlines import policy_for, rehandling_due
@@ -27,7 +28,6 @@ from suggestions.permissions import (
     can_publish,
     can_rate,
     can_revisit,
-    in_scope,
 )
 from suggestions.services._common import (
     deputy_url,
@@ -271,7 +271,7 @@ def suggestion_prioritize(
         supervising_leader is not None
         and supervising_leader.is_active
         and supervising_leader.has_role(Role.LEADER)
-        and in_scope(supervising_leader, suggestion.body)
+        and body_in_scope(supervising_leader, suggestion.body)
     ):
         raise ValidationError({"supervising_leader": _("Choose one of this congress's leaders.")})
     if priority == suggestion.is_priority and (

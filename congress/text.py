@@ -15,3 +15,14 @@ def chinese_ordinal(number: int) -> str:
         tens, ones = divmod(number, 10)
         return _DIGITS[tens] + "十" + (_DIGITS[ones] if ones else "")
     return str(number)
+
+
+def mask_number(value: str | None, *, keep_start: int = 3, keep_end: int = 4) -> str:
+    """Hide the middle of a phone or ID-card number, as Chinese public lists do: 13812345678 -> 138****5678.
+
+    A number too short to keep both ends and still hide something is starred whole.
+    """
+    value = (value or "").strip()
+    if len(value) > keep_start + keep_end:
+        return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[-keep_end:]
+    return "*" * len(value)

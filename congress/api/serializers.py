@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from congress.models import Body, CongressSession, Notification, Role, Term, Unit, User
+from congress.text import mask_number
 
 MAX_CALENDAR_DAYS = 400
 # Working-day arithmetic reaches a year or so either side; keep well inside what dates can hold.
@@ -25,15 +26,6 @@ class CalendarDateField(serializers.DateField):
         return day
 
 
-def mask(value: str, *, keep_start: int, keep_end: int = 4) -> str:
-    """Hide the middle of a phone or ID-card number: 13812345678 -> 138****5678."""
-    if not value:
-        return value
-    if len(value) <= keep_start + keep_end:
-        return "*" * max(len(value) - 2, 0) + value[-2:]
-    return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[-keep_end:]
-
-
 class MaskedCharField(serializers.CharField):
     """A personal number, shown in full only when the serializer context's `personal_data` is true."""
 
@@ -46,7 +38,7 @@ class MaskedCharField(serializers.CharField):
         value = super().to_representation(value)
         if self.context.get("personal_data"):
             return value
-        return mask(value, keep_start=self.keep_start)
+        return mask_number(value, keep_start=self.keep_start)
 
 
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):

@@ -183,3 +183,19 @@ def test_a_deactivated_person_is_signed_out(county):
     person = make_user(body=county.committee, roles=[Role.OFFICE_STAFF], is_active=False)
 
     assert CongressBackend().get_user(person.pk) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "options", "masked"),
+    [
+        ("13812345678", {}, "138****5678"),
+        ("110101199001011234", {"keep_start": 6}, "110101********1234"),
+        ("1234567", {}, "*******"),  # too short to keep both ends: nothing shown
+        ("", {}, ""),
+        (None, {}, ""),
+    ],
+)
+def test_numbers_are_masked_in_the_middle_and_short_ones_whole(value, options, masked):
+    from congress.text import mask_number
+
+    assert mask_number(value, **options) == masked

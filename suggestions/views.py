@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from congress.models import Role, User
+from congress.views.htmx import is_htmx
 from congress.workflow import WorkflowError
 from suggestions import permissions, selectors, services
 from suggestions.deadlines import assignment_deadlines, policy_for
@@ -114,10 +115,6 @@ def _elsewhere(request: HttpRequest, pk: int | None = None) -> HttpResponse | No
     if user.is_unit_side:
         return redirect(_url("suggestion_unit:todo", fallback="/suggestions/unit/"))
     raise PermissionDenied
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 # The list
@@ -340,7 +337,7 @@ def _render_detail(
         "has_errors": bool(bound),
     }
     # htmx swaps only successful responses; the page says what went wrong either way.
-    return render(request, "suggestions/detail.html", context, status=200 if _is_htmx(request) else status)
+    return render(request, "suggestions/detail.html", context, status=200 if is_htmx(request) else status)
 
 
 @login_required
@@ -384,7 +381,7 @@ def _conflict(request: HttpRequest, pk: int, error: WorkflowError) -> HttpRespon
 
 
 def _done(request: HttpRequest, pk: int, notice: str) -> HttpResponse:
-    if _is_htmx(request):
+    if is_htmx(request):
         return _render_detail(request, pk, notice=notice)
     messages.success(request, notice)
     return redirect("suggestions:detail", pk=pk)

@@ -21,7 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from congress.views.portal import is_htmx
+from congress.views.htmx import is_htmx
 from congress.workflow import WorkflowError
 from suggestions import services
 from suggestions.deadlines import policy_for

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from congress.todos import todos_for
-from congress.views.portal import inbox_context, inbox_return_url, is_htmx, mark_read_from_post
+from congress.views.htmx import is_htmx
+from congress.views.portal import inbox_context, inbox_return_url, mark_read_from_post
 from deputies.models import Deputy
 
 HOME_NOTIFICATIONS = 3

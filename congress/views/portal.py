@@ -21,6 +21,7 @@ from congress.permissions import can_view_roster, can_view_staff_portal, can_vie
 from congress.selectors import notifications_latest_unread, scope_facts
 from congress.services import notifications_mark_read, record_event
 from congress.todos import todos_for
+from congress.views.htmx import is_htmx
 
 NOTIFICATIONS_PER_PAGE = 20
 HOME_NOTIFICATIONS = 5
@@ -137,10 +138,6 @@ def mark_read_from_post(request: HttpRequest) -> int:
     if not request.user.notifications.filter(pk=pk).exists():
         raise Http404
     return notifications_mark_read(user=request.user, ids=[pk])
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def inbox_return_url(request: HttpRequest, url_name: str) -> str:

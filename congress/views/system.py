@@ -26,6 +26,7 @@ from congress.permissions import (
     can_view_system,
     can_view_units,
 )
+from congress.views.htmx import is_htmx
 
 PER_PAGE = 25
 USER_EVENT_LABELS = {
@@ -39,10 +40,6 @@ USER_EVENT_LABELS = {
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _page(request: HttpRequest, queryset):
@@ -88,7 +85,7 @@ def _render_calendar_year(request: HttpRequest, year: int, *, bound: forms.Form 
         "notice": notice,
         **forms_by_name,
     }
-    template = "system/partials/_calendar_year.html" if _is_htmx(request) else "system/calendar_year.html"
+    template = "system/partials/_calendar_year.html" if is_htmx(request) else "system/calendar_year.html"
     return render(request, template, context)
 
 
@@ -105,7 +102,7 @@ def _calendar_entry(
         except ValueError as error:
             form.add_error(None, str(error))
         else:
-            if _is_htmx(request):
+            if is_htmx(request):
                 return _render_calendar_year(request, year, notice=notice)
             messages.success(request, notice)
             return redirect("calendar_year", year=year)
@@ -154,7 +151,7 @@ def calendar_year_confirm(request: HttpRequest, year: int) -> HttpResponse:
     selectors.calendar_year_get(year=year)
     services.calendar_confirm_year(year=year, actor=request.user)
     notice = _("The %(year)s calendar is confirmed as official.") % {"year": year}
-    if _is_htmx(request):
+    if is_htmx(request):
         return _render_calendar_year(request, year, notice=notice)
     messages.success(request, notice)
     return redirect("calendar_year", year=year)

@@ -540,3 +540,56 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TallyCounts(models.Model):
+    """The statistics' key and measures, shared by the rollup and its pending changes.
+
+    The key columns hold ids without foreign keys, 0 standing for "none" (between sessions, no lead unit, no
+    category) so that one plain unique constraint covers the key on every database. The measures are those of
+    suggestions.stats, counted over suggestions assigned and not sent back.
+    """
+
+    body_id = models.IntegerField()
+    session_id = models.IntegerField(default=0)
+    lead_unit_id = models.IntegerField(default=0)
+    category_id = models.IntegerField(default=0)
+    is_priority = models.BooleanField(default=False)
+    assigned = models.IntegerField(default=0)
+    answered = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    closed_6m = models.IntegerField(default=0)
+    grade_a = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    unsatisfied = models.IntegerField(default=0)
+
+    KEY = ("body_id", "session_id", "lead_unit_id", "category_id", "is_priority")
+    MEASURES = ("assigned", "answered", "closed", "closed_6m", "grade_a", "rated", "satisfied", "unsatisfied")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return " · ".join(f"{name}={getattr(self, name)}" for name in self.KEY)
+
+
+class SuggestionTally(TallyCounts):
+    """The counted suggestions per key, as of the last compaction (see suggestions.tallies)."""
+
+    class Meta:
+        verbose_name = _("suggestion tally")
+        verbose_name_plural = _("suggestion tallies")
+        constraints = [models.UniqueConstraint(fields=TallyCounts.KEY, name="suggestion_tally_key")]
+
+
+class SuggestionTallyDelta(TallyCounts):
+    """A signed change to the tally, appended by a database trigger on every write to a suggestion.
+
+    Insert-only, so concurrent writers never wait for each other here; compaction folds the rows into the
+    tally and deletes them.
+    """
+
+    class Meta:
+        verbose_name = _("suggestion tally change")
+        verbose_name_plural = _("suggestion tally changes")

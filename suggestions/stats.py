@@ -10,9 +10,13 @@ Definitions (DOMAIN.md §2), over the suggestions a person may see that were ass
 - solved rate 解决率 = grade A ÷ answered, on the latest answer's grade
 
 Every count carries the staff list's filters that reproduce the suggestions it counts (`Cell.params`), so
-the page links each number to its records. Each grouping is one conditional-aggregation query over the
-visible set, grouped by its key and the rating; totals and rankings are summed from those few group rows,
-never from suggestions.
+the page links each number to its records.
+
+The counts come from the rollup kept ahead of time (suggestions.tallies): one query sums every grouping, and
+three small ones fetch the sessions', units' and categories' names. Where the rollup's key cannot express the
+question (a period of assignment, or a person who sees less than a whole body subtree) they are counted live:
+each grouping is then one conditional-aggregation query over the visible set, grouped by its key and the
+rating. Totals and rankings are summed from the group rows either way, never from suggestions.
 """
 
 from __future__ import annotations
@@ -28,8 +32,10 @@ from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from congress.models import CongressSession, Unit
 from congress.text import chinese_ordinal
-from suggestions.models import Rating, Suggestion
+from suggestions import tallies
+from suggestions.models import Category, Rating, Suggestion
 
 if TYPE_CHECKING:
     from congress.models import User
@@ -130,6 +136,15 @@ AGGREGATES: dict[str, Count] = {
     "grade_a": Count("pk", filter=Q(status__in=ANSWERED_STATUSES, latest_grade=GRADE_SOLVED)),
 }
 MEASURES = (*AGGREGATES, "rated", "not_rated", "satisfied", "unsatisfied")
+# What `_fold` derives from the rating column, as aggregates: the rollup's definitions (tallies.tally_rebuild).
+# A rating is counted only on an answered suggestion; NULL and "" are both "not rated".
+_RATED = Q(status__in=ANSWERED_STATUSES, latest_rating__isnull=False) & ~Q(latest_rating="")
+TALLY_AGGREGATES: dict[str, Count] = {
+    **AGGREGATES,
+    "rated": Count("pk", filter=_RATED),
+    "satisfied": Count("pk", filter=Q(status__in=ANSWERED_STATUSES, latest_rating__in=SATISFIED_LEVELS)),
+    "unsatisfied": Count("pk", filter=Q(status__in=ANSWERED_STATUSES, latest_rating=Rating.Level.UNSATISFIED)),
+}
 
 
 def _statuses(statuses: Iterable[str]) -> list[tuple[str, str]]:
@@ -322,41 +337,67 @@ def _param(value: Any) -> str:
     return NONE_VALUE if value is None else str(value)
 
 
+def _session_row(row: dict[str, Any], base: Params) -> StatsRow:
+    if row["session_id"] is None:
+        label, sublabel, order = str(_("Between sessions")), "", (dt.date.max,)
+    else:
+        term, number = chinese_ordinal(row["session__term__number"]), chinese_ordinal(row["session__number"])
+        label = f"第{term}届第{number}次会议"
+        sublabel, order = row["session__term__body__name"], (row["session__start_date"], row["session_id"])
+    return StatsRow(label, (("session", _param(row["session_id"])),), base, sublabel=sublabel, sort_key=order)
+
+
+def _unit_row(row: dict[str, Any], base: Params) -> StatsRow:
+    label = row["lead_unit__name"] or str(_("No lead unit"))
+    return StatsRow(label, (("lead_unit", _param(row["lead_unit_id"])),), base)
+
+
+def _category_row(row: dict[str, Any], base: Params) -> StatsRow:
+    if row["category_id"] is None:
+        label, order = str(_("No category")), (1, 0, "")
+    else:
+        label, order = row["category__name"], (0, row["category__sort_order"], row["category__name"])
+    return StatsRow(label, (("category", _param(row["category_id"])),), base, sort_key=order)
+
+
+def _priority_row(row: dict[str, Any], base: Params) -> StatsRow:
+    label = _("Priority supervision") if row["is_priority"] else _("Not priority-supervised")
+    return StatsRow(str(label), (("priority", TRUE if row["is_priority"] else FALSE),), base)
+
+
+SESSION_KEYS = [
+    "session_id",
+    "session__number",
+    "session__term__number",
+    "session__term__body__name",
+    "session__start_date",
+]
+UNIT_KEYS = ["lead_unit_id", "lead_unit__name"]
+CATEGORY_KEYS = ["category_id", "category__name", "category__sort_order"]
+
+
+def _in_order(rows: Iterable[StatsRow]) -> list[StatsRow]:
+    """Order sessions oldest first and categories in their own order; between sessions and uncategorised last."""
+    return sorted(rows, key=lambda row: row.sort_key)
+
+
+def _by_priority(rows: Iterable[StatsRow]) -> list[StatsRow]:
+    """Put the priority-supervised suggestions' row first."""
+    return sorted(rows, key=lambda row: row.group_params[0][1] != TRUE)
+
+
 def stats_by_session(*, user: User, filters: Mapping[str, Any]) -> list[StatsRow]:
-    """Return one row per session, oldest first, and one for suggestions filed between sessions."""
+    """Count live one row per session, oldest first, and one for suggestions filed between sessions."""
     base = filter_params(filters)
-    keys = [
-        "session_id",
-        "session__number",
-        "session__term__number",
-        "session__term__body__name",
-        "session__start_date",
-    ]
-    rows = _grouped(assigned_suggestions(user=user, filters=filters), keys)
-
-    def make_row(row: dict[str, Any]) -> StatsRow:
-        if row["session_id"] is None:
-            label, sublabel, order = str(_("Between sessions")), "", (dt.date.max,)
-        else:
-            term, number = chinese_ordinal(row["session__term__number"]), chinese_ordinal(row["session__number"])
-            label = f"第{term}届第{number}次会议"
-            sublabel, order = row["session__term__body__name"], (row["session__start_date"], row["session_id"])
-        return StatsRow(label, (("session", _param(row["session_id"])),), base, sublabel=sublabel, sort_key=order)
-
-    return sorted(_fold(rows, "session_id", make_row).values(), key=lambda row: row.sort_key)
+    rows = _grouped(assigned_suggestions(user=user, filters=filters), SESSION_KEYS)
+    return _in_order(_fold(rows, "session_id", lambda row: _session_row(row, base)).values())
 
 
 def stats_by_unit(*, user: User, filters: Mapping[str, Any], rank_by: str = DEFAULT_RANK) -> list[StatsRow]:
-    """Return one row per lead unit, ranked by `rank_by` (best first; equal rates share a rank)."""
+    """Count live one row per lead unit, ranked by `rank_by` (best first; equal rates share a rank)."""
     base = filter_params(filters)
-    rows = _grouped(assigned_suggestions(user=user, filters=filters), ["lead_unit_id", "lead_unit__name"])
-
-    def make_row(row: dict[str, Any]) -> StatsRow:
-        label = row["lead_unit__name"] or str(_("No lead unit"))
-        return StatsRow(label, (("lead_unit", _param(row["lead_unit_id"])),), base)
-
-    units = list(_fold(rows, "lead_unit_id", make_row).values())
-    return rank_rows(units, rank_by)
+    rows = _grouped(assigned_suggestions(user=user, filters=filters), UNIT_KEYS)
+    return rank_rows(list(_fold(rows, "lead_unit_id", lambda row: _unit_row(row, base)).values()), rank_by)
 
 
 def rank_rows(rows: list[StatsRow], rank_by: str) -> list[StatsRow]:
@@ -380,31 +421,17 @@ def rank_rows(rows: list[StatsRow], rank_by: str) -> list[StatsRow]:
 
 
 def stats_by_category(*, user: User, filters: Mapping[str, Any]) -> list[StatsRow]:
-    """Return one row per category in the categories' own order, uncategorised last."""
+    """Count live one row per category in the categories' own order, uncategorised last."""
     base = filter_params(filters)
-    keys = ["category_id", "category__name", "category__sort_order"]
-    rows = _grouped(assigned_suggestions(user=user, filters=filters), keys)
-
-    def make_row(row: dict[str, Any]) -> StatsRow:
-        if row["category_id"] is None:
-            label, order = str(_("No category")), (1, 0, "")
-        else:
-            label, order = row["category__name"], (0, row["category__sort_order"], row["category__name"])
-        return StatsRow(label, (("category", _param(row["category_id"])),), base, sort_key=order)
-
-    return sorted(_fold(rows, "category_id", make_row).values(), key=lambda row: row.sort_key)
+    rows = _grouped(assigned_suggestions(user=user, filters=filters), CATEGORY_KEYS)
+    return _in_order(_fold(rows, "category_id", lambda row: _category_row(row, base)).values())
 
 
 def stats_by_priority(*, user: User, filters: Mapping[str, Any]) -> list[StatsRow]:
-    """Return the priority-supervised suggestions' row first, then the others'."""
+    """Count live the priority-supervised suggestions' row first, then the others'."""
     base = filter_params(filters)
     rows = _grouped(assigned_suggestions(user=user, filters=filters), ["is_priority"])
-
-    def make_row(row: dict[str, Any]) -> StatsRow:
-        label = _("Priority supervision") if row["is_priority"] else _("Not priority-supervised")
-        return StatsRow(str(label), (("priority", TRUE if row["is_priority"] else FALSE),), base)
-
-    return sorted(_fold(rows, "is_priority", make_row).values(), key=lambda row: row.group_params[0][1] != TRUE)
+    return _by_priority(_fold(rows, "is_priority", lambda row: _priority_row(row, base)).values())
 
 
 def stats_total(rows: Iterable[StatsRow], *, filters: Mapping[str, Any]) -> StatsRow:
@@ -416,14 +443,86 @@ def stats_total(rows: Iterable[StatsRow], *, filters: Mapping[str, Any]) -> Stat
     return total
 
 
-def suggestion_stats(*, user: User, filters: Mapping[str, Any], rank_by: str = DEFAULT_RANK) -> SuggestionStats:
-    """Return the rates in total and by session, unit (ranked), category and priority: four queries."""
+GROUPS = ("session", "unit", "category")
+
+
+def suggestion_stats(
+    *,
+    user: User,
+    filters: Mapping[str, Any],
+    rank_by: str = DEFAULT_RANK,
+    groups: Iterable[str] = GROUPS,
+    live: bool = False,
+) -> SuggestionStats:
+    """Return the rates in total and by priority, and by session, unit (ranked) and category as `groups` ask.
+
+    From the rollup in at most four queries (one count, one per grouping for the names) whenever it can answer;
+    counted live otherwise, or when `live` asks for it, in one query per grouping and one for the total.
+    """
+    rank_by = rank_by if rank_by in RATES else DEFAULT_RANK
+    groups = set(groups)
+    if not live and tallies.tally_serves(user=user, filters=filters):
+        return _tally_stats(user=user, filters=filters, rank_by=rank_by, groups=groups)
     by_priority = stats_by_priority(user=user, filters=filters)
     return SuggestionStats(
         total=stats_total(by_priority, filters=filters),
-        by_session=stats_by_session(user=user, filters=filters),
-        by_unit=stats_by_unit(user=user, filters=filters, rank_by=rank_by),
-        by_category=stats_by_category(user=user, filters=filters),
+        by_session=stats_by_session(user=user, filters=filters) if "session" in groups else [],
+        by_unit=stats_by_unit(user=user, filters=filters, rank_by=rank_by) if "unit" in groups else [],
+        by_category=stats_by_category(user=user, filters=filters) if "category" in groups else [],
         by_priority=by_priority,
-        rank_by=rank_by if rank_by in RATES else DEFAULT_RANK,
+        rank_by=rank_by,
+    )
+
+
+# From the rollup
+
+
+def _labelled(
+    groups: Mapping[Any, dict[str, int]], keys: list[str], labels: Mapping[int, dict[str, Any]], make_row
+) -> list[StatsRow]:
+    """Build one row per group from its counts and its label columns (named as the live query names them)."""
+    id_key, *label_keys = keys
+    rows = []
+    for value, counts in groups.items():
+        label_row = labels.get(value, {})
+        row = make_row({id_key: value, **{key: label_row.get(key) for key in label_keys}})
+        row.counts.update(counts)
+        row.counts["not_rated"] = counts["answered"] - counts["rated"]
+        rows.append(row)
+    return rows
+
+
+def _labels(queryset: models.QuerySet, ids: Iterable[Any], keys: list[str], prefix: str) -> dict[int, dict[str, Any]]:
+    """Fetch the label columns of the groups' objects by id, renamed as the live query's joins name them."""
+    ids = [value for value in ids if value is not None]
+    if not ids:
+        return {}
+    fields = [key.removeprefix(prefix) for key in keys[1:]]
+    return {
+        values["pk"]: {key: values[field] for key, field in zip(keys[1:], fields, strict=True)}
+        for values in queryset.filter(pk__in=ids).values("pk", *fields)
+    }
+
+
+def _tally_stats(*, user: User, filters: Mapping[str, Any], rank_by: str, groups: set[str]) -> SuggestionStats:
+    counted = tallies.tally_groups(user=user, filters=filters)
+    base = filter_params(filters)
+
+    def rows(group: str, keys: list[str], queryset: models.QuerySet, make_row) -> list[StatsRow]:
+        if group not in groups:
+            return []
+        grouping = counted[keys[0]]
+        labels = _labels(queryset, grouping, keys, prefix=keys[0].removesuffix("_id") + "__")
+        return _labelled(grouping, keys, labels, lambda row: make_row(row, base))
+
+    by_priority = _by_priority(
+        _labelled(counted["is_priority"], ["is_priority"], {}, lambda row: _priority_row(row, base))
+    )
+    return SuggestionStats(
+        total=stats_total(by_priority, filters=filters),
+        by_session=_in_order(rows("session", SESSION_KEYS, CongressSession.objects, _session_row)),
+        by_unit=rank_rows(rows("unit", UNIT_KEYS, Unit.objects, _unit_row), rank_by),
+        by_category=_in_order(rows("category", CATEGORY_KEYS, Category.objects, _category_row)),
+        by_priority=by_priority,
+        rank_by=rank_by,
     )

@@ -52,16 +52,7 @@ from suggestions.api.serializers import (
 )
 from suggestions.models import Answer, Assignment, Suggestion
 from suggestions.selectors import suggestion_get, suggestion_list, suggestion_timeline
-from suggestions.stats import (
-    RATES,
-    StatsRow,
-    can_view_suggestion_stats,
-    stats_by_category,
-    stats_by_priority,
-    stats_by_session,
-    stats_by_unit,
-    stats_total,
-)
+from suggestions.stats import RATES, StatsRow, can_view_suggestion_stats, suggestion_stats
 
 # A letter is served as what its content is; the answer service accepts only these.
 LETTER_TYPES = (
@@ -407,11 +398,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         return Response(self._detail(pk))
 
 
-GROUPINGS = {
-    "unit": lambda *, user, filters, rank_by: stats_by_unit(user=user, filters=filters, rank_by=rank_by),
-    "category": lambda *, user, filters, rank_by: stats_by_category(user=user, filters=filters),
-    "session": lambda *, user, filters, rank_by: stats_by_session(user=user, filters=filters),
-}
+GROUPINGS = {"unit": "by_unit", "category": "by_category", "session": "by_session"}
 
 
 def stats_row_data(row: StatsRow) -> dict:
@@ -456,17 +443,14 @@ class SuggestionStatsView(ApiView):
         query.is_valid(raise_exception=True)
         filters = dict(query.validated_data)
         group_by, rank_by = filters.pop("group_by"), filters.pop("rank_by")
-        if group_by is None:
-            # The priority split is complete (every suggestion in one row): its sum is the total, in one query.
-            groups, shown = stats_by_priority(user=request.user, filters=filters), []
-        else:
-            groups = GROUPINGS[group_by](user=request.user, filters=filters, rank_by=rank_by)
-            shown = groups
-        total = stats_total(groups, filters=filters)
+        # The statistics page's selector; the priority split it always counts gives the total.
+        groups = [group_by] if group_by else []
+        result = suggestion_stats(user=request.user, filters=filters, rank_by=rank_by, groups=groups)
+        shown = getattr(result, GROUPINGS[group_by]) if group_by else []
         return Response(
             {
                 "group_by": group_by,
-                "total": stats_row_data(total),
+                "total": stats_row_data(result.total),
                 "groups": [stats_row_data(row) for row in shown],
             }
         )

@@ -284,14 +284,17 @@ def test_every_number_links_to_the_suggestions_it_counts(hand_set):
     assert ("category", str(hand_set.schools.pk)) in result.total.assigned.params
 
 
-def test_the_selectors_use_four_queries_whatever_the_data_size(world, django_assert_num_queries):
+@pytest.mark.parametrize("live", [False, True], ids=["tally", "live"])
+def test_the_selectors_use_four_queries_whatever_the_data_size(world, django_assert_num_queries, live):
     assert world.office.roles  # loaded once with the session user in a request
+    suggestion(world, status=Status.HANDLING)
+    # From the tally: the counts, then the names of the sessions, units and categories counted.
     with django_assert_num_queries(4):
-        stats.suggestion_stats(user=world.office, filters={})
+        stats.suggestion_stats(user=world.office, filters={}, live=live)
     for number in range(12):
         item = suggestion(world, status=Status.CLOSED, closed_at=at(2025, 5, 1), is_priority=number % 2 == 0)
         rate(world, answer(world, item, grade="A", answered_at=at(2025, 4, 1)), result=SAT)
 
     with django_assert_num_queries(4):
-        result = stats.suggestion_stats(user=world.office, filters={})
+        result = stats.suggestion_stats(user=world.office, filters={}, live=live)
     assert result.total.counts["satisfied"] == 12

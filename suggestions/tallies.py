@@ -1,0 +1,228 @@
+"""The statistics' rollup: counts kept ahead of time per (body, session, lead unit, category, priority).
+
+Every write to a suggestion, whatever its path (services, bulk_create, QuerySet.update, imports, raw SQL),
+fires a database trigger (migration 0005_tally) that appends the row's change to the counts, new contribution
+minus old, to SuggestionTallyDelta. That table is insert-only, so writers never wait for each other on a shared
+counter. `tally_compact()` folds those changes into SuggestionTally (beat runs it every minute); a read sums the
+tally and the changes not yet folded in one statement, so it sees each change exactly once, right after the
+write commits.
+
+The key cannot express a period of assignment (a day, not in the key) nor visibility narrower than a body
+subtree (a unit's people, deputies): `tally_serves()` says when the tally can answer, and the statistics count
+live otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection, transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
+
+from congress.models import Body, Role
+from congress.querysets import scope_path
+from suggestions.models import Suggestion, SuggestionTally, SuggestionTallyDelta, TallyCounts
+
+if TYPE_CHECKING:
+    from congress.models import User
+
+TALLY = SuggestionTally._meta.db_table
+DELTA = SuggestionTallyDelta._meta.db_table
+KEY = TallyCounts.KEY
+MEASURES = TallyCounts.MEASURES
+# The groupings the statistics page shows, by their key column; the body is only ever a scope.
+GROUPINGS = ("session_id", "lead_unit_id", "category_id", "is_priority")
+# Columns whose 0 stands for "none" (between sessions, no lead unit, no category).
+NONE_IS_ZERO = ("session_id", "lead_unit_id", "category_id")
+# Past this many changes waiting in a reader's scope, the reader folds them in for the readers after it.
+COMPACT_AFTER = 10_000
+# Transaction-level advisory lock taken by compaction and rebuild on PostgreSQL ("tally" in ASCII).
+LOCK_ID = 0x74616C6C79
+
+Counts = dict[str, int]
+
+
+def tally_serves(*, user: User, filters: Mapping[str, Any]) -> bool:
+    """Tell whether the tally can count what the user sees under these filters.
+
+    Only when the user sees the whole of a body subtree, as `SuggestionQuerySet.visible_to` gives the committee
+    side, superusers and county systems; and only without a period of assignment.
+    """
+    if filters.get("assigned_from") or filters.get("assigned_to"):
+        return False
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or user.is_committee_side or user.has_role(Role.API_CLIENT)
+
+
+# Reading
+
+
+def _conditions(*, user: User, filters: Mapping[str, Any]) -> tuple[list[str], list[Any]]:
+    conditions: list[str] = []
+    params: list[Any] = []
+    prefix = scope_path(user)
+    if prefix is None:
+        return ["1 = 0"], []
+    if prefix:
+        # The same subtree `in_scope` keeps, decided by the same lookup.
+        bodies = Body.objects.visible_to(user).order_by().values("pk")
+        sql, body_params = bodies.query.get_compiler(connection=connection).as_sql()
+        conditions.append(f"body_id IN ({sql})")
+        params += body_params
+    for name, column in (("session", "session_id"), ("unit", "lead_unit_id"), ("category", "category_id")):
+        if filters.get(name) is not None:
+            conditions.append(f"{column} = %s")
+            params.append(filters[name].pk)
+    if filters.get("priority") is not None:
+        conditions.append("is_priority = %s")
+        params.append(bool(filters["priority"]))
+    return conditions, params
+
+
+def _grouped_sql(where: str) -> str:
+    """Return the statement summing the tally and the pending changes per grouping, in one snapshot."""
+    columns = ", ".join((*KEY, *MEASURES))
+    counts = (
+        f"SELECT {columns}, 0 AS pending FROM {TALLY} WHERE {where} "
+        f"UNION ALL SELECT {columns}, 1 AS pending FROM {DELTA} WHERE {where}"
+    )
+    sums = ", ".join(f"sum({name}) AS {name}" for name in (*MEASURES, "pending"))
+    if connection.vendor == "postgresql":
+        sets = ", ".join(f"({column})" for column in GROUPINGS)
+        return f"SELECT {', '.join(GROUPINGS)}, {sums} FROM ({counts}) AS counts GROUP BY GROUPING SETS ({sets})"
+    # No GROUPING SETS elsewhere: the same rows from one GROUP BY per grouping, still one statement.
+    selects = []
+    for grouping in GROUPINGS:
+        keys = ", ".join(column if column == grouping else f"NULL AS {column}" for column in GROUPINGS)
+        selects.append(f"SELECT {keys}, {sums} FROM counts GROUP BY {grouping}")
+    return f"WITH counts AS ({counts}) " + " UNION ALL ".join(selects)
+
+
+def tally_groups(*, user: User, filters: Mapping[str, Any]) -> dict[str, dict[Any, Counts]]:
+    """Return the counts per session, lead unit, category and priority flag of what the user sees, in one query.
+
+    Keyed by grouping column, then by the group's id (None for none) or priority flag; groups with nothing
+    assigned are left out. Call only where `tally_serves()`.
+    """
+    conditions, params = _conditions(user=user, filters=filters)
+    where = " AND ".join(conditions) or "1 = 1"
+    with connection.cursor() as cursor:
+        # The condition appears in both halves of the union.
+        cursor.execute(_grouped_sql(where), params * 2)
+        rows = cursor.fetchall()
+    groups: dict[str, dict[Any, Counts]] = {grouping: {} for grouping in GROUPINGS}
+    pending = 0
+    width = len(GROUPINGS)
+    for row in rows:
+        grouping = next(column for column, value in zip(GROUPINGS, row, strict=False) if value is not None)
+        value = row[GROUPINGS.index(grouping)]
+        counts = dict(zip(MEASURES, (int(number) for number in row[width:-1]), strict=True))
+        if grouping == "is_priority":
+            value = bool(value)
+            pending += int(row[-1])
+        elif value == 0:
+            value = None
+        if counts["assigned"]:
+            groups[grouping][value] = counts
+    if pending > COMPACT_AFTER:
+        # What was just read is exact either way; folding the changes in keeps the next reads short.
+        tally_compact()
+    return groups
+
+
+# Writing
+
+
+def _upsert_sql(source: str) -> str:
+    """Return an INSERT adding `source`'s counts summed per key to the tally's."""
+    columns = ", ".join((*KEY, *MEASURES))
+    sums = ", ".join(f"sum({name})" for name in MEASURES)
+    added = ", ".join(f"{name} = {TALLY}.{name} + excluded.{name}" for name in MEASURES)
+    return (
+        f"INSERT INTO {TALLY} ({columns}) SELECT {', '.join(KEY)}, {sums} FROM {source} "
+        f"GROUP BY {', '.join(KEY)} ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {added}"
+    )
+
+
+def _drop_empty_keys(cursor) -> None:
+    # Every measure counts a subset of the assigned suggestions, so nothing assigned means an empty key.
+    cursor.execute(f"DELETE FROM {TALLY} WHERE assigned = 0")
+
+
+def tally_compact() -> int:
+    """Fold the pending changes into the tally; return how many were folded.
+
+    Safe beside writers and readers: on PostgreSQL the changes are deleted and added in one statement, so a
+    change committed meanwhile stays pending for the next run, and a reader sees each change once. A second
+    compactor finds the lock taken and returns at once.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [LOCK_ID])
+            if not cursor.fetchone()[0]:
+                return 0
+            returning = ", ".join((*KEY, *MEASURES))
+            cursor.execute(
+                f"WITH moved AS (DELETE FROM {DELTA} RETURNING {returning}), "
+                f"added AS ({_upsert_sql('moved')} RETURNING 1) "
+                "SELECT (SELECT count(*) FROM moved), (SELECT count(*) FROM added)"
+            )
+            moved = cursor.fetchone()[0]
+        else:
+            # SQLite runs one writer at a time, so what this transaction reads stays as it read it.
+            cursor.execute(f"SELECT max(id), count(*) FROM {DELTA}")
+            last, moved = cursor.fetchone()
+            if not moved:
+                return 0
+            # WHERE before ON CONFLICT spares SQLite's parser an ambiguity.
+            cursor.execute(_upsert_sql(f"{DELTA} WHERE id <= %s"), [last])
+            cursor.execute(f"DELETE FROM {DELTA} WHERE id <= %s", [last])
+        if moved:
+            _drop_empty_keys(cursor)
+    return moved
+
+
+def _counted_sql() -> tuple[str, list[Any]]:
+    """Return the live count per tally key, from the statistics' own definitions (suggestions.stats)."""
+    from suggestions import stats
+
+    none = Value(0)
+    counted = (
+        Suggestion.objects.filter(status__in=stats.ASSIGNED_STATUSES, assigned_at__isnull=False)
+        .annotate(
+            tally_session=Coalesce("session_id", none),
+            tally_unit=Coalesce("lead_unit_id", none),
+            tally_category=Coalesce("category_id", none),
+        )
+        .values("body_id", "tally_session", "tally_unit", "tally_category", "is_priority")
+        .annotate(**stats.TALLY_AGGREGATES)
+        .order_by()
+    )
+    sql, params = counted.query.get_compiler(connection=connection).as_sql()
+    columns = ", ".join(("body_id", "tally_session", "tally_unit", "tally_category", "is_priority", *MEASURES))
+    # Selected by name from the subquery: the column order of values() plus annotate() is Django's business.
+    return f"INSERT INTO {TALLY} ({', '.join((*KEY, *MEASURES))}) SELECT {columns} FROM ({sql}) AS counted", list(
+        params
+    )
+
+
+def tally_rebuild() -> int:
+    """Recount the tally from the suggestions and drop the pending changes; return the number of keys.
+
+    For a repair, or after a bulk load with the triggers disabled.
+
+    On PostgreSQL writers to suggestions wait until it commits (SHARE lock), so no change is both recounted
+    and left pending; readers go on reading the old counts meanwhile.
+    """
+    insert, params = _counted_sql()
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_ID])
+            cursor.execute(f"LOCK TABLE {Suggestion._meta.db_table} IN SHARE MODE")
+        cursor.execute(f"DELETE FROM {DELTA}")
+        cursor.execute(f"DELETE FROM {TALLY}")
+        cursor.execute(insert, params)
+        return cursor.rowcount

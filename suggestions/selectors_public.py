@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from congress.models import CongressSession, Unit
+from congress.models import Body, CongressSession, Unit
 from suggestions.models import Answer, Assignment, Category, Rating, Signer, Suggestion
 from suggestions.search import search_suggestions
 
@@ -71,15 +71,32 @@ class Milestone:
         return self.at is not None
 
 
-def public_suggestions() -> QuerySet[Suggestion]:
-    """Return every suggestion the public may read: published, and registered or further along."""
+def public_suggestions(body: Body | None = None) -> QuerySet[Suggestion]:
+    """Return every suggestion the public may read (of `body` alone, if given): published, registered or further."""
     # An archived suggestion that was refused keeps its reason: that tells it apart from a registered one.
-    return Suggestion.objects.published().filter(status__in=PUBLIC_STATUSES, reject_reason="")
+    suggestions = Suggestion.objects.published().filter(status__in=PUBLIC_STATUSES, reject_reason="")
+    return suggestions if body is None else suggestions.filter(body=body)
 
 
-def public_suggestion_list(*, filters: PublicFilters) -> QuerySet[Suggestion]:
-    """Return the public suggestions matching `filters`, newest first, with what the list shows."""
-    suggestions = public_suggestions()
+def public_bodies() -> QuerySet[Body]:
+    """Return the bodies that have published at least one suggestion, in the order of the tree."""
+    # One semi-join per body through the (body, status) index, instead of counting every public row.
+    return Body.objects.filter(Exists(public_suggestions().filter(body=OuterRef("pk")))).order_by("path")
+
+
+def public_body_get(*, pk: int) -> Body:
+    """Return the body whose public pages are asked for; raise DoesNotExist otherwise."""
+    return Body.objects.get(pk=pk)
+
+
+def public_suggestion_body_id(*, pk: int) -> int | None:
+    """Return the body of a public suggestion, or None when no public suggestion has that number."""
+    return public_suggestions().filter(pk=pk).values_list("body_id", flat=True).first()
+
+
+def public_suggestion_list(*, filters: PublicFilters, body: Body | None = None) -> QuerySet[Suggestion]:
+    """Return the public suggestions (of `body`, if given) matching `filters`, newest first, as the list shows them."""
+    suggestions = public_suggestions(body)
     if filters.session is not None:
         suggestions = suggestions.filter(session=filters.session)
     if filters.category is not None:
@@ -96,8 +113,11 @@ def public_suggestion_list(*, filters: PublicFilters) -> QuerySet[Suggestion]:
     )
 
 
-def public_suggestion_get(*, pk: int) -> Suggestion:
-    """Return one public suggestion with its signers, units and published answers; raise DoesNotExist otherwise."""
+def public_suggestion_get(*, pk: int, body: Body | None = None) -> Suggestion:
+    """Return one public suggestion (of `body`, if given) with its signers, units and published answers.
+
+    Raise DoesNotExist for a suggestion that is not public, or that belongs to another body.
+    """
     signers = (
         Signer.objects.filter(Q(role=Signer.Role.LEAD) | Q(confirmed_at__isnull=False))
         .select_related("deputy")
@@ -117,7 +137,7 @@ def public_suggestion_get(*, pk: int) -> Suggestion:
         .prefetch_related(Prefetch("ratings", queryset=ratings, to_attr="public_ratings"))
     )
     return (
-        public_suggestions()
+        public_suggestions(body)
         .select_related("session__term__body", "category", "lead_unit")
         .prefetch_related(
             Prefetch("signers", queryset=signers, to_attr="public_signers"),
@@ -139,19 +159,19 @@ def public_timeline(suggestion: Suggestion) -> list[Milestone]:
     ]
 
 
-def public_overview() -> dict[str, int]:
-    """Count the public suggestions, those answered and those closed, in one query."""
-    return public_suggestions().aggregate(
+def public_overview(body: Body | None = None) -> dict[str, int]:
+    """Count the public suggestions (of `body`, if given), those answered and those closed, in one query."""
+    return public_suggestions(body).aggregate(
         published=Count("pk"),
         answered=Count("pk", filter=Q(answered_at__isnull=False)),
         closed=Count("pk", filter=Q(status__in=CLOSED_STATUSES)),
     )
 
 
-def public_recently_answered(*, limit: int = 5) -> QuerySet[Suggestion]:
-    """Return the public suggestions answered last, for the public home page."""
+def public_recently_answered(*, limit: int = 5, body: Body | None = None) -> QuerySet[Suggestion]:
+    """Return the public suggestions (of `body`, if given) answered last, for the public home page."""
     return (
-        public_suggestions()
+        public_suggestions(body)
         .filter(answered_at__isnull=False)
         .select_related("session", "category", "lead_unit", "lead_deputy")
         .only(*LIST_FIELDS)
@@ -159,12 +179,14 @@ def public_recently_answered(*, limit: int = 5) -> QuerySet[Suggestion]:
     )
 
 
-def public_filter_choices() -> dict[str, QuerySet]:
-    """Return what the public list can be narrowed to: sessions, categories and handling units."""
-    return {
-        "session": CongressSession.objects.select_related("term__body").order_by("-start_date", "-number"),
-        "category": Category.objects.filter(is_active=True).order_by("body_id", "sort_order", "name"),
-        "unit": Unit.objects.filter(is_active=True, kind__in=Unit.HANDLING_KINDS).order_by(
-            "body_id", "sort_order", "code"
-        ),
-    }
+def public_filter_choices(body: Body | None = None) -> dict[str, QuerySet]:
+    """Return what the public list can be narrowed to: sessions, categories and handling units (of `body`)."""
+    sessions = CongressSession.objects.select_related("term__body").order_by("-start_date", "-number")
+    categories = Category.objects.filter(is_active=True).order_by("body_id", "sort_order", "name")
+    units = Unit.objects.filter(is_active=True, kind__in=Unit.HANDLING_KINDS).order_by("body_id", "sort_order", "code")
+    if body is not None:
+        sessions = sessions.filter(term__body=body)
+        categories = categories.filter(body=body)
+        # The units that lead one of the body's public suggestions: a unit may belong to a body higher up.
+        units = units.filter(Exists(public_suggestions(body).filter(lead_unit=OuterRef("pk"))))
+    return {"session": sessions, "category": categories, "unit": units}

@@ -271,7 +271,8 @@ REMINDERS_REQUEUE_AFTER = env_int("REMINDERS_REQUEUE_AFTER", 600)
 # The portal's address as people reach it, for links in e-mails and text messages (e.g. https://portal.example.gov.cn).
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "").rstrip("/")
 
-# The name the portal shows in its header, e.g. "青山县人大常委会".
+# The portal's name where no body is in view (sign-in page, /public/ list of bodies), e.g. "青山县人大常委会";
+# a signed-in person's pages and a body's public pages show that body's name instead.
 PORTAL_TITLE = env_str("PORTAL_TITLE", "") or None
 PORTAL_TITLE_DEFAULT = _("County People's Congress Standing Committee")
 

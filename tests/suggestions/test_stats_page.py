@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 Status = Suggestion.Status
 URL = "/suggestions/stats/"
-# The layout's reads (session, user, roles, body, unread count) plus the filter choices and four aggregates.
+# The layout's reads (session, user, roles, body, unread count), the filter choices, the tally and three name lookups.
 PAGE_QUERY_BOUND = 14
 
 
@@ -151,3 +151,18 @@ def test_the_statistics_nav_item_is_offered_to_the_committee_side_only(world):
 
     assert URL in items(world.office)
     assert URL not in items(handler)
+
+
+@pytest.mark.parametrize("query", [{}, {"group_by": "unit"}, {"group_by": "session", "priority": "false"}])
+def test_the_api_uses_the_same_number_of_queries_for_small_and_larger_data(client, world, query):
+    client.force_login(world.office)
+    some_suggestions(world, 2)
+    with CaptureQueriesContext(connection) as small:
+        response = client.get("/api/v1/suggestions/stats/", query)
+    assert response.status_code == 200
+    some_suggestions(world, 25)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get("/api/v1/suggestions/stats/", query)
+
+    assert response.json()["total"]["counts"]["assigned"] == (27 if "priority" in query else 29)
+    assert len(small) == len(large)

@@ -16,8 +16,12 @@ from congress.models import Body, CalendarDay, CalendarYear, Event, Notification
 from congress.permissions import body_in_scope, can_edit_user, can_manage_calendar, can_manage_users
 from congress.workflow import ensure
 
+# Rows per INSERT when many events or messages are written at once: one statement stays far below PostgreSQL's
+# 65,535 parameters however large the batch, and thousands of rows still take only a few round trips.
+BULK_BATCH_SIZE = 1000
 
-def record_event(
+
+def event_for(
     subject: models.Model,
     *,
     actor: User | None,
@@ -27,8 +31,8 @@ def record_event(
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> Event:
-    """Append one row to the event log of `subject`; the log is the audit trail and the timeline."""
-    return Event.objects.create(
+    """Return the unsaved event row that `record_event` writes, for `record_events` to write many at once."""
+    return Event(
         content_type=ContentType.objects.get_for_model(subject),
         object_id=subject.pk,
         body_id=getattr(subject, "body_id", None),
@@ -41,9 +45,35 @@ def record_event(
     )
 
 
+def record_event(
+    subject: models.Model,
+    *,
+    actor: User | None,
+    kind: str,
+    from_state: str = "",
+    to_state: str = "",
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> Event:
+    """Append one row to the event log of `subject`; the log is the audit trail and the timeline."""
+    event = event_for(subject, actor=actor, kind=kind, from_state=from_state, to_state=to_state, note=note, data=data)
+    event.save(force_insert=True)
+    return event
+
+
+def record_events(events: Iterable[Event]) -> list[Event]:
+    """Append many rows built by `event_for` to the event log in a few statements, in the order given."""
+    return Event.objects.bulk_create(list(events), batch_size=BULK_BATCH_SIZE)
+
+
 def notification_create(*, recipient: User, title: str, body: str = "", url: str = "", kind: str = "") -> Notification:
     """Put a message in a person's in-app inbox."""
     return Notification.objects.create(recipient=recipient, title=title, body=body, url=url, kind=kind)
+
+
+def notifications_create(notifications: Iterable[Notification]) -> list[Notification]:
+    """Put many messages in their recipients' inboxes in a few statements: unsaved rows, as notification_create's."""
+    return Notification.objects.bulk_create(list(notifications), batch_size=BULK_BATCH_SIZE)
 
 
 def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:

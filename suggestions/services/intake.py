@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,8 +11,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congress.models import Body, CongressSession, User
-from congress.services import record_event
+from congress.models import Body, CongressSession, Event, User
+from congress.services import event_for, record_event
 from congress.workflow import WorkflowError, ensure, ensure_transition
 from deputies.models import Deputy
 from suggestions.deadlines import assign_due, policy_for
@@ -44,19 +45,39 @@ EDITABLE_DRAFT_FIELDS = frozenset({"title", "content", "category", "session", "c
 COSIGNABLE_STATUSES = (Suggestion.Status.DRAFT, Suggestion.Status.SUBMITTED)
 
 
-def _check_session(body: Body, session: CongressSession | None) -> None:
+def check_session(body: Body, session: CongressSession | None) -> None:
     if session is not None and session.term.body_id != body.pk:
         raise ValidationError({"session": _("The session belongs to another congress.")})
 
 
-def _check_category(body: Body, category: Category | None) -> None:
+def check_category(body: Body, category: Category | None) -> None:
     if category is not None and (category.body_id != body.pk or not category.is_active):
         raise ValidationError({"category": _("Choose one of this congress's active categories.")})
 
 
-def _cosigners(lead_deputy: Deputy, cosigner_ids: Iterable[int]) -> list[Deputy]:
+class DeputyPool:
+    """Deputies read in one query, in roster order, so checking many suggestions asks the database nothing more."""
+
+    def __init__(self, ids: Iterable[int]) -> None:
+        self.by_id: dict[int, Deputy] = {deputy.pk: deputy for deputy in Deputy.objects.filter(pk__in=set(ids))}
+        self._rank = {pk: rank for rank, pk in enumerate(self.by_id)}
+
+    def serving(self, ids: Iterable[int], *, body_id: int) -> list[Deputy]:
+        """Return those of `ids` who serve in the body, in roster order (as a query with the default ordering)."""
+        found = (self.by_id.get(pk) for pk in ids)
+        return sorted(
+            (deputy for deputy in found if deputy is not None and deputy.body_id == body_id and deputy.is_active),
+            key=lambda deputy: self._rank[deputy.pk],
+        )
+
+
+def serving_cosigners(lead_deputy: Deputy, cosigner_ids: Iterable[int], pool: DeputyPool | None = None) -> list[Deputy]:
+    """Return the co-signers (never the lead) in roster order; raise unless each serves in the lead's congress."""
     wanted = {int(pk) for pk in cosigner_ids} - {lead_deputy.pk}
-    deputies = list(Deputy.objects.filter(pk__in=wanted, body_id=lead_deputy.body_id, is_active=True))
+    if pool is None:
+        deputies = list(Deputy.objects.filter(pk__in=wanted, body_id=lead_deputy.body_id, is_active=True))
+    else:
+        deputies = pool.serving(wanted, body_id=lead_deputy.body_id)
     if len(deputies) != len(wanted):
         raise ValidationError({"cosigner_ids": _("Every co-signer must be a serving deputy of the same congress.")})
     return deputies
@@ -110,9 +131,9 @@ def suggestion_create(
     ensure(lead_deputy.body_id == body.pk or is_office_staff(actor, body))
     title = require_text(title, "title", _("Give the suggestion a title."))
     content = require_text(content, "content", _("Write what the suggestion asks for."))
-    _check_session(body, session)
-    _check_category(body, category)
-    cosigners = _cosigners(lead_deputy, cosigner_ids)
+    check_session(body, session)
+    check_category(body, category)
+    cosigners = serving_cosigners(lead_deputy, cosigner_ids)
 
     suggestion = Suggestion.objects.create(
         body=body,
@@ -127,13 +148,7 @@ def suggestion_create(
     )
     Signer.objects.create(suggestion=suggestion, deputy=lead_deputy, role=Signer.Role.LEAD, confirmed_at=timezone.now())
     _invite_cosigners(suggestion, cosigners, confirmed=cosigners_confirmed)
-    record_event(
-        suggestion,
-        actor=actor,
-        kind="suggestion_created",
-        to_state=suggestion.status,
-        data={"source": source, "cosigners": [d.pk for d in cosigners], "cosigners_confirmed": cosigners_confirmed},
-    )
+    created_event(suggestion, actor=actor, cosigners=cosigners, confirmed=cosigners_confirmed).save()
     if submit:
         _submit(suggestion, actor)
     return suggestion
@@ -159,18 +174,18 @@ def suggestion_update_draft(*, suggestion_id: int, actor: User, **fields) -> Sug
         suggestion.content = require_text(fields["content"], "content", _("Write what the suggestion asks for."))
         changed.append("content")
     if "category" in fields:
-        _check_category(suggestion.body, fields["category"])
+        check_category(suggestion.body, fields["category"])
         suggestion.category = fields["category"]
         changed.append("category")
     if "session" in fields:
-        _check_session(suggestion.body, fields["session"])
+        check_session(suggestion.body, fields["session"])
         suggestion.session = fields["session"]
         suggestion.year = suggestion.session.start_date.year if suggestion.session else suggestion.year
         changed += ["session", "year"]
     if changed:
         suggestion.save(update_fields=[*changed, "updated_at"])
     if "cosigner_ids" in fields:
-        wanted = _cosigners(suggestion.lead_deputy, fields["cosigner_ids"])
+        wanted = serving_cosigners(suggestion.lead_deputy, fields["cosigner_ids"])
         current = set(suggestion.signers.filter(role=Signer.Role.CO).values_list("deputy_id", flat=True))
         wanted_ids = {deputy.pk for deputy in wanted}
         suggestion.signers.filter(role=Signer.Role.CO).exclude(deputy_id__in=wanted_ids).delete()
@@ -181,13 +196,73 @@ def suggestion_update_draft(*, suggestion_id: int, actor: User, **fields) -> Sug
     return suggestion
 
 
-def _submit(suggestion: Suggestion, actor: User) -> None:
+# What intake writes besides the suggestion's row, built in one place so that the bulk path (services/bulk.py)
+# records the same timeline and sends the same messages as these functions do one suggestion at a time.
+
+
+class Notice(NamedTuple):
+    """A message for the inbox of each recipient."""
+
+    kind: str
+    title: str
+    body: str = ""
+    url: str = ""
+
+
+def created_event(suggestion: Suggestion, *, actor: User, cosigners: list[Deputy], confirmed: bool) -> Event:
+    """Return the unsaved event of a suggestion just written as a draft with these co-signers."""
+    return event_for(
+        suggestion,
+        actor=actor,
+        kind="suggestion_created",
+        to_state=Suggestion.Status.DRAFT,
+        data={"source": suggestion.source, "cosigners": [d.pk for d in cosigners], "cosigners_confirmed": confirmed},
+    )
+
+
+def mark_submitted(suggestion: Suggestion, actor: User) -> None:
+    """Move the suggestion to submitted in memory, after the transition and permission checks; save nothing."""
     ensure_transition(suggestion, to=Suggestion.Status.SUBMITTED)
     ensure(can_submit(actor, suggestion))
     suggestion.status = Suggestion.Status.SUBMITTED
     suggestion.submitted_at = timezone.now()
+
+
+def submitted_event(suggestion: Suggestion, *, actor: User) -> Event:
+    return event_for(
+        suggestion,
+        actor=actor,
+        kind="suggestion_submitted",
+        from_state=Suggestion.Status.DRAFT,
+        to_state=Suggestion.Status.SUBMITTED,
+    )
+
+
+def registered_event(suggestion: Suggestion, *, actor: User, unconfirmed: list[int]) -> Event:
+    return event_for(
+        suggestion,
+        actor=actor,
+        kind="suggestion_registered",
+        from_state=Suggestion.Status.SUBMITTED,
+        to_state=Suggestion.Status.REGISTERED,
+        data={"number": suggestion.number, "unconfirmed_cosigners": unconfirmed},
+    )
+
+
+def registered_notice(suggestion: Suggestion) -> Notice:
+    """Return what the signers are told when the suggestion is registered."""
+    return Notice(
+        kind="suggestion_registered",
+        title=_("Your suggestion was registered as %(reference)s") % {"reference": suggestion.reference},
+        body=suggestion.title,
+        url=deputy_url(suggestion.pk),
+    )
+
+
+def _submit(suggestion: Suggestion, actor: User) -> None:
+    mark_submitted(suggestion, actor)
     suggestion.save(update_fields=["status", "submitted_at", "updated_at"])
-    record_event(suggestion, actor=actor, kind="suggestion_submitted", from_state="draft", to_state=suggestion.status)
+    submitted_event(suggestion, actor=actor).save()
 
 
 @transaction.atomic
@@ -249,20 +324,27 @@ def suggestion_withdraw(*, suggestion_id: int, actor: User, note: str = "") -> S
     return suggestion
 
 
-def _next_number(suggestion: Suggestion) -> int:
-    """Return the next registration number, holding a lock so two registrations cannot take the same one.
+def reserve_numbers(*, body_id: int, session_id: int | None, year: int, count: int) -> range:
+    """Return the next `count` registration numbers, holding a lock so two registrations cannot take the same ones.
 
     The session's row (or, between sessions, the body's row) is the counter's lock: whoever holds it reads
     the highest number given so far, and the next registration waits until this one commits.
     """
-    if suggestion.session_id:
-        CongressSession.objects.select_for_update().only("pk").get(pk=suggestion.session_id)
-        numbered = Suggestion.objects.filter(session_id=suggestion.session_id)
+    if session_id:
+        CongressSession.objects.select_for_update().only("pk").get(pk=session_id)
+        numbered = Suggestion.objects.filter(session_id=session_id)
     else:
-        Body.objects.select_for_update().only("pk").get(pk=suggestion.body_id)
-        numbered = Suggestion.objects.filter(body_id=suggestion.body_id, year=suggestion.year, session__isnull=True)
-    highest = numbered.aggregate(highest=Max("number"))["highest"]
-    return (highest or 0) + 1
+        Body.objects.select_for_update().only("pk").get(pk=body_id)
+        numbered = Suggestion.objects.filter(body_id=body_id, year=year, session__isnull=True)
+    highest = numbered.aggregate(highest=Max("number"))["highest"] or 0
+    return range(highest + 1, highest + 1 + count)
+
+
+def _next_number(suggestion: Suggestion) -> int:
+    (number,) = reserve_numbers(
+        body_id=suggestion.body_id, session_id=suggestion.session_id, year=suggestion.year, count=1
+    )
+    return number
 
 
 @transaction.atomic
@@ -272,7 +354,7 @@ def suggestion_register(*, suggestion_id: int, actor: User, category: Category |
     ensure_transition(suggestion, to=Suggestion.Status.REGISTERED)
     ensure(can_register(actor, suggestion))
     if category is not None:
-        _check_category(suggestion.body, category)
+        check_category(suggestion.body, category)
         suggestion.category = category
     suggestion.number = _next_number(suggestion)
     suggestion.status = Suggestion.Status.REGISTERED
@@ -285,21 +367,8 @@ def suggestion_register(*, suggestion_id: int, actor: User, category: Category |
     unconfirmed = list(
         suggestion.signers.filter(role=Signer.Role.CO, confirmed_at__isnull=True).values_list("deputy_id", flat=True)
     )
-    record_event(
-        suggestion,
-        actor=actor,
-        kind="suggestion_registered",
-        from_state=Suggestion.Status.SUBMITTED,
-        to_state=suggestion.status,
-        data={"number": suggestion.number, "unconfirmed_cosigners": unconfirmed},
-    )
-    notify_after_commit(
-        signer_ids(suggestion),
-        kind="suggestion_registered",
-        title=_("Your suggestion was registered as %(reference)s") % {"reference": suggestion.reference},
-        body=suggestion.title,
-        url=deputy_url(suggestion.pk),
-    )
+    registered_event(suggestion, actor=actor, unconfirmed=unconfirmed).save()
+    notify_after_commit(signer_ids(suggestion), **registered_notice(suggestion)._asdict())
     return suggestion
 
 

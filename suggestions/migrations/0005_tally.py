@@ -25,6 +25,8 @@ CLOSED = ("closed", "revisited", "archived")
 SATISFIED = ("satisfied", "basically_satisfied")
 COMPLETION_MONTHS = 6
 OPERATIONS = ("insert", "update", "delete")
+# The columns a suggestion's contribution depends on.
+COUNTED_COLUMNS = (*KEY, "status", "assigned_at", "closed_at", "latest_grade", "latest_rating")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -46,7 +48,6 @@ def _contribution(row: str, vendor: str, sign: str = "", source: str = "") -> st
     """Select a suggestion row's key and (signed) measures, nothing when the row is not counted."""
     answered = _in(f"{row}.status", ANSWERED)
     conditions = {
-        "assigned": "TRUE",
         "answered": answered,
         "closed": _in(f"{row}.status", CLOSED),
         "closed_6m": f"{_in(f'{row}.status', CLOSED)} AND {_closed_in_time(row, vendor)}",
@@ -61,7 +62,8 @@ def _contribution(row: str, vendor: str, sign: str = "", source: str = "") -> st
         *(f"COALESCE({row}.{column}, 0) AS {column}" for column in KEY[1:-1]),
         f"{row}.is_priority AS is_priority",
     ]
-    measures = [f"{sign}(CASE WHEN {conditions[name]} THEN 1 ELSE 0 END) AS {name}" for name in MEASURES]
+    measures = [f"{sign}1 AS assigned"]
+    measures += [f"{sign}(CASE WHEN {conditions[name]} THEN 1 ELSE 0 END) AS {name}" for name in MEASURES[1:]]
     where = f"{_in(f'{row}.status', ASSIGNED)} AND {row}.assigned_at IS NOT NULL"
     return f"SELECT {', '.join(key + measures)} {source} WHERE {where}"
 
@@ -111,9 +113,12 @@ def _sqlite_triggers() -> list[str]:
     new = _contribution("NEW", "sqlite")
     old = _contribution("OLD", "sqlite", sign="-")
     parts = {"insert": [new], "update": [new, old], "delete": [old]}
+    # A row trigger can skip at once the many updates that touch nothing counted.
+    changed = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in COUNTED_COLUMNS)
+    when = {"insert": "", "update": f"WHEN {changed} ", "delete": ""}
     return [
         f"CREATE TRIGGER suggestion_tally_on_{operation} AFTER {operation.upper()} ON {SUGGESTION} "
-        f"FOR EACH ROW BEGIN {_summed(parts[operation], DELTA)}; END"
+        f"FOR EACH ROW {when[operation]}BEGIN {_summed(parts[operation], DELTA)}; END"
         for operation in OPERATIONS
     ]
 

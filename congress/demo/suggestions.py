@@ -13,22 +13,32 @@ one UPDATE per table and storyline. Finished work moves back to the session; wor
 only weeks, so its deadlines still run; the overdue storyline moves back to the session too, so its answers
 are months late. Deadlines keep the offsets they were given, so a deadline moved onto a holiday stays there.
 
+The services put their messages in the inboxes only when the seed commits, dated then and naming the
+deadlines as they stood before the move ("rate by 18 December" when the answer is now due on the 11th). The
+last thing the seed does at commit is move those messages back with their suggestions: their dates, and
+every date written in their text, by the same offset (see `shift_messages_back`).
+
 The step is skipped when the session already has suggestions: a second run changes nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F
+from django.db import transaction
+from django.db.models import F, Max
+from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.formats import date_format
 
-from congress.models import CongressSession, Event, Role, RoleGrant, User
+from congress.models import CongressSession, Event, Notification, Role, RoleGrant, User
 from deputies.models import Deputy, Level
 
 if TYPE_CHECKING:
@@ -158,6 +168,7 @@ def build_suggestions(demo: DemoCounty) -> None:
     }
     cast = _cast(demo)
     rng = demo.rng
+    messages_before = Notification.objects.aggregate(last=Max("pk"))["last"] or 0
     stories = [status for status, count in PLAN for _ in range(count)]
     rng.shuffle(stories)
     topics = [(name, index) for name, (count, *_rest) in CATEGORIES.items() for index in range(count)]
@@ -206,8 +217,14 @@ def build_suggestions(demo: DemoCounty) -> None:
 
     today = timezone.localdate()
     to_session = max((today - SESSION_DAY).days // 7, 0)
+    deltas: dict[int, dt.timedelta] = {}
     for weeks, ids in moved.items():
-        shift_back(ids, dt.timedelta(weeks=to_session if weeks < 0 else min(weeks, to_session)))
+        delta = dt.timedelta(weeks=to_session if weeks < 0 else min(weeks, to_session))
+        shift_back(ids, delta)
+        deltas |= dict.fromkeys(ids, delta)
+    # Registered after every message the services queued, so it runs once they are in the inboxes.
+    move_dates = date_mover(today)
+    transaction.on_commit(lambda: shift_messages_back(deltas, after=messages_before, move_dates=move_dates))
 
 
 _TAKEN_ON = {"registered", "assigned", "handling", "overdue", "answered", "rehandling", "follow_up", "closed"}
@@ -486,6 +503,53 @@ def shift_back(suggestion_ids: list[int], delta: dt.timedelta) -> None:
     for queryset, fields in tables:
         # `updated_at` is auto_now: an UPDATE through the queryset sets only what it is given.
         queryset.update(**{name: F(name) - delta for name in fields})
+
+
+def date_mover(today: dt.date) -> Callable[[str, dt.timedelta], str]:
+    """Return a function that moves every date written in a text back by a delta.
+
+    The dates are matched as the services wrote them (`date_format` in the language active now), over the
+    span a deadline set today can fall in.
+    """
+    span = [today + dt.timedelta(days=offset) for offset in range(-31, 400)]
+    written = {date_format(day): day for day in span}
+    pattern = re.compile("|".join(re.escape(text) for text in sorted(written, key=len, reverse=True)))
+
+    def move(text: str, delta: dt.timedelta) -> str:
+        return pattern.sub(lambda match: date_format(written[match.group()] - delta), text)
+
+    return move
+
+
+def shift_messages_back(
+    deltas: dict[int, dt.timedelta], *, after: int, move_dates: Callable[[str, dt.timedelta], str]
+) -> None:
+    """Move the inbox messages about these suggestions (by id, with its delta) back with their history.
+
+    Only messages newer than the message `after` are touched: those this seed's services wrote.
+    """
+    messages = []
+    for message in Notification.objects.filter(pk__gt=after).only("url", "title", "body", "created_at"):
+        delta = deltas.get(linked_suggestion_id(message.url))
+        if not delta:
+            continue
+        message.created_at -= delta
+        message.title = move_dates(message.title, delta)
+        message.body = move_dates(message.body, delta)
+        messages.append(message)
+    with transaction.atomic():
+        Notification.objects.bulk_update(messages, ["created_at", "title", "body"], batch_size=500)
+
+
+def linked_suggestion_id(url: str) -> int | None:
+    """Return the id of the suggestion a message links to (staff or mobile detail page), if any."""
+    try:
+        match = resolve(url)
+    except Resolver404:
+        return None
+    if match.namespace not in ("suggestions", "suggestions_mobile") or match.url_name != "detail":
+        return None
+    return match.kwargs.get("pk")
 
 
 def suggestion_counts() -> Counter:

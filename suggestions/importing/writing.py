@@ -72,8 +72,10 @@ def suggestions_import(*, preview_id: str, actor: User, all_or_nothing: bool = F
 def _import(*, preview_id: str, actor: User, all_or_nothing: bool) -> ImportResult:
     body = import_body(actor)
     ensure(can_import(actor, body))
-    # The body's row serialises two confirmations of one preview (a double click, two tabs).
-    Body.objects.select_for_update().only("pk").get(pk=body.pk)
+    # The body's row serialises two confirmations of one preview (a double click, two tabs). FOR NO KEY UPDATE,
+    # not FOR UPDATE: the key-share lock each new row referencing the body takes must not wait for the import,
+    # or a registration holding the session's numbering lock would wait here while the import waits for it.
+    Body.objects.select_for_update(no_key=True).only("pk").get(pk=body.pk)
     done = _import_event(body.pk, preview_id) if PREVIEW_ID.match(preview_id or "") else None
     if done is not None:
         if done.actor_id != actor.pk:

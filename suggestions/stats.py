@@ -24,6 +24,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -179,16 +181,26 @@ RATES: dict[str, tuple[str, str]] = {
 Params = tuple[tuple[str, str], ...]
 
 
+MEASURE_PARAMS_TUPLES: dict[str, Params] = {name: tuple(params) for name, params in MEASURE_PARAMS.items()}
+
+
+@lru_cache(maxsize=4096)
+def _encode(params: Params) -> str:
+    return urlencode(params)
+
+
 @dataclass(frozen=True)
 class Cell:
     """A count and the staff list's filters that list exactly the suggestions counted."""
 
     count: int
     params: Params
+    # `params` already encoded, when the row built it from parts it encodes once (see StatsRow.cell).
+    encoded: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def query(self) -> str:
-        return urlencode(self.params)
+        return urlencode(self.params) if self.encoded is None else self.encoded
 
 
 @dataclass(frozen=True)
@@ -224,8 +236,10 @@ class StatsRow:
     def cell(self, measure: str) -> Cell:
         grouped = {name for name, _value in self.group_params}
         base = tuple(param for param in self.base_params if param[0] not in grouped)
-        params = (*base, ("assigned", TRUE), *self.group_params, *MEASURE_PARAMS[measure])
-        return Cell(count=self.counts[measure], params=params)
+        parts = (base, (("assigned", TRUE),), self.group_params, MEASURE_PARAMS_TUPLES[measure])
+        # A province's page links thousands of numbers made of a few dozen distinct parts: encode each part once.
+        encoded = "&".join(query for query in map(_encode, parts) if query)
+        return Cell(count=self.counts[measure], params=tuple(chain.from_iterable(parts)), encoded=encoded)
 
     def rate(self, name: str) -> Rate:
         numerator, denominator = RATES[name]
@@ -354,9 +368,11 @@ def _unit_row(row: dict[str, Any], base: Params) -> StatsRow:
 
 def _category_row(row: dict[str, Any], base: Params) -> StatsRow:
     if row["category_id"] is None:
-        label, order = str(_("No category")), (1, 0, "")
+        label, order = str(_("No category")), (1, 0, "", 0)
     else:
-        label, order = row["category__name"], (0, row["category__sort_order"], row["category__name"])
+        # Counties name their categories alike: the id keeps a province's order the same on every read.
+        label = row["category__name"]
+        order = (0, row["category__sort_order"], label, row["category_id"])
     return StatsRow(label, (("category", _param(row["category_id"])),), base, sort_key=order)
 
 
@@ -407,7 +423,8 @@ def rank_rows(rows: list[StatsRow], rank_by: str) -> list[StatsRow]:
 
     def key(row: StatsRow) -> tuple:
         rate = row.rate(rank_by)
-        return (rate.value is None, -(rate.value or 0), -rate.denominator.count, row.label)
+        # The group's id last, so units of the same name in different counties keep one order.
+        return (rate.value is None, -(rate.value or 0), -rate.denominator.count, row.label, row.group_params)
 
     ranked = sorted(rows, key=key)
     last_value: float | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 import pytest
 from django.db.models import Q
@@ -281,6 +282,7 @@ def test_every_number_links_to_the_suggestions_it_counts(hand_set):
         for measure in stats.MEASURES:
             cell = row.cell(measure)
             assert reproduce(cell.params, hand_set.office) == cell.count, (row.label, measure)
+            assert cell.query == urlencode(cell.params)
     assert ("category", str(hand_set.schools.pk)) in result.total.assigned.params
 
 

@@ -16,7 +16,33 @@ def is_sysadmin(user: User) -> bool:
 
 
 def can_manage_calendar(user: User) -> bool:
-    return user.is_authenticated and (is_sysadmin(user) or user.has_role(Role.OFFICE_STAFF))
+    """Tell whether the user may change the working-day calendar.
+
+    The calendar is national and shared by every body in the deployment, so only those who oversee all of
+    them may change it: superusers, and office staff or administrators whose scope is the whole tree. In a
+    one-county deployment that is the county's people (the county congress is the top, and its standing
+    committee oversees the congress's jurisdiction); in a province, the province's; where several bodies
+    stand side by side at the top, no body's staff oversee the others, so only superusers may. Asks the
+    database once per user object.
+    """
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    if not (user.has_role(Role.SYSADMIN) or user.has_role(Role.OFFICE_STAFF)):
+        return False
+    if "_oversees_every_body" not in user.__dict__:
+        user.__dict__["_oversees_every_body"] = _oversees_every_body(user)
+    return user.__dict__["_oversees_every_body"]
+
+
+def _oversees_every_body(user: User) -> bool:
+    from congress.models import Body
+
+    prefix = scope_path(user)
+    if prefix is None:
+        return False
+    return prefix == "" or not Body.objects.exclude(path__startswith=prefix).exists()
 
 
 def can_manage_users(user: User) -> bool:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from congress import selectors, services
 from congress.filters import UnitFilter, UserFilter
 from congress.forms import AdjustedWorkdayForm, ClearDayForm, HolidayRangeForm, UserCreateForm, UserUpdateForm
+from congress.models import Body
 from congress.permissions import (
     can_edit_user,
     can_manage_calendar,
@@ -58,8 +59,26 @@ def calendar_years(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "system/calendar_years.html",
-        {"rows": selectors.calendar_year_list(today=today), "today": today},
+        {"rows": selectors.calendar_year_list(today=today), "today": today, **_calendar_rights(request.user)},
     )
+
+
+def _calendar_rights(user) -> dict:
+    """Tell the calendar pages whether the user may edit, and if not, who may: the shared calendar is read-only."""
+    if can_manage_calendar(user):
+        return {"can_edit": True, "read_only_note": ""}
+    tops = list(Body.objects.filter(parent__isnull=True).order_by("pk")[:2])
+    if len(tops) == 1:
+        note = _(
+            "The working-day calendar is shared by every body in the portal: only the office staff of %(body)s "
+            "and the system administrators can change it. Ask them if a day is wrong."
+        ) % {"body": tops[0].name}
+    else:
+        note = _(
+            "The working-day calendar is shared by every body in the portal: only the system administrators "
+            "can change it. Ask them if a day is wrong."
+        )
+    return {"can_edit": False, "read_only_note": note}
 
 
 @login_required
@@ -80,7 +99,7 @@ def _render_calendar_year(request: HttpRequest, year: int, *, bound: forms.Form 
         forms_by_name[f"{bound.prefix}_form"] = bound
     context = {
         "detail": selectors.calendar_year_get(year=year),
-        "can_edit": can_manage_calendar(request.user),
+        **_calendar_rights(request.user),
         "this_year": timezone.localdate().year,
         "notice": notice,
         **forms_by_name,

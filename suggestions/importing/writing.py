@@ -108,8 +108,12 @@ def _import(*, preview_id: str, actor: User, all_or_nothing: bool) -> ImportResu
             % {"line": rows[error.index].line, "reason": error.reason}
         ) from error
     created = [suggestion.pk for suggestion in intake.created]
-    skipped = [{"line": row.line, "errors": row.errors} for row in preview.error_rows]
-    skipped += [{"line": rows[index].line, "errors": [reason]} for index, reason in intake.refused.items()]
+    # The title (cut short) lets the result page say which suggestion a left-out row was without the file at hand.
+    skipped = [{"line": row.line, "title": row.title[:100], "errors": row.errors} for row in preview.error_rows]
+    skipped += [
+        {"line": rows[index].line, "title": rows[index].title[:100], "errors": [reason]}
+        for index, reason in intake.refused.items()
+    ]
     event = record_event(
         body,
         actor=actor,

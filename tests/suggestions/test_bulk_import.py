@@ -8,6 +8,7 @@ import pytest
 from django.db import connection, transaction
 from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from congress.models import Event, Notification, Role
@@ -253,9 +254,11 @@ def test_without_all_or_nothing_that_row_is_left_out_and_the_rest_numbered_witho
     # Then the other four are registered 1 to 4 and the row is listed as left out, with its reason
     result = importing.import_result_get(preview_id=preview_id, actor=cast.staff)
     assert sorted(Suggestion.objects.values_list("number", flat=True)) == [1, 2, 3, 4]
-    assert result.skipped == [
-        {"line": 4, "errors": [_("Every co-signer must be a serving deputy of the same congress.")]}
-    ]
+    reason = _("Every co-signer must be a serving deputy of the same congress.")
+    assert result.skipped == [{"line": 4, "title": rows[2][2], "errors": [reason]}]
+    # And the result page names the row's suggestion beside the reason
+    page = client.get(reverse("suggestion_import:done", args=[preview_id])).content.decode()
+    assert rows[2][2] in page and reason in page
 
 
 def test_the_bulk_service_refuses_the_whole_list_for_one_bad_item_unless_told_to_skip(cast):

@@ -25,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (  # noqa: E402
+    MINIMAL_LOGIN_URL,
     MINIMAL_URL,
     database_url,
     print_table,
@@ -42,6 +43,7 @@ PASSWORD = "bench-Password-1"
 # provincial congress's office staff (every row). `{session}` and `{unit}` are filled from the data.
 CASES: list[tuple[str, str, str]] = [
     ("minimal view (baseline)", MINIMAL_URL, "county"),
+    ("minimal signed-in view (baseline)", MINIMAL_LOGIN_URL, "county"),
     ("stats page, one county (125k)", "/suggestions/stats/", "county"),
     ("stats page, county, latest session", "/suggestions/stats/?session={session}", "county"),
     ("stats page, county, one unit", "/suggestions/stats/?unit={unit}", "county"),
@@ -197,6 +199,11 @@ FROM (
     JOIN suggestions_suggestion s ON s.id = a.suggestion_id
 ) AS rated_answers
 WHERE rated;
+
+-- The rating service keeps the latest rating on the suggestion (one answer each here, rated by the lead).
+UPDATE suggestions_suggestion s SET latest_rating = r.result
+FROM suggestions_answer a JOIN suggestions_rating r ON r.answer_id = a.id
+WHERE a.suggestion_id = s.id;
 """
 
 
@@ -322,7 +329,7 @@ def report_sizes() -> None:
         print("  statuses: " + ", ".join(f"{status} {count:,}" for status, count in cursor.fetchall()))
 
 
-def run_cases(runs: int) -> None:
+def run_cases(runs: int, only: str = "") -> None:
     from django.test import Client
 
     from congress.models import CongressSession, Role, RoleGrant, Unit, User
@@ -346,22 +353,27 @@ def run_cases(runs: int) -> None:
     values = {"session": session.pk, "unit": unit.pk, "year": session.start_date.year - 1, "detail": detail.pk}
     timings = []
     for name, url, who in CASES:
+        if only and only not in name and "baseline" not in name:
+            continue
         timing = time_get(clients[who], name, url.format(**values), runs=runs)
         timings.append(timing)
         print(f"  {name:<44} p50 {timing.p50_ms:8.1f} ms  p95 {timing.p95_ms:8.1f} ms  {timing.queries} queries")
-    county_user = User.objects.select_related("body").get(pk=users["county"].pk)
-    province_user = User.objects.select_related("body").get(pk=users["province"].pk)
-    timings.append(
-        time_call(
-            "stats selectors, one county", lambda: stats.suggestion_stats(user=county_user, filters={}), runs=runs
+    if not only or "stats" in only:
+        county_user = User.objects.select_related("body").get(pk=users["county"].pk)
+        province_user = User.objects.select_related("body").get(pk=users["province"].pk)
+        timings.append(
+            time_call(
+                "stats selectors, one county", lambda: stats.suggestion_stats(user=county_user, filters={}), runs=runs
+            )
         )
-    )
-    timings.append(
-        time_call(
-            "stats selectors, whole province", lambda: stats.suggestion_stats(user=province_user, filters={}), runs=runs
+        timings.append(
+            time_call(
+                "stats selectors, whole province",
+                lambda: stats.suggestion_stats(user=province_user, filters={}),
+                runs=runs,
+            )
         )
-    )
-    print_table(timings, baseline=timings[0])
+    print_table(timings, baseline=timings[0], login_baseline=timings[1])
 
 
 def main() -> int:
@@ -369,6 +381,7 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=1_000_000, help="suggestions to create (default 1,000,000)")
     parser.add_argument("--runs", type=int, default=15, help="timed requests per case (default 15)")
     parser.add_argument("--reuse", action="store_true", help="keep the database filled by an earlier run")
+    parser.add_argument("--only", default="", help="time only the cases whose name contains this text")
     args = parser.parse_args()
     url = database_url(DATABASE)
     if not args.reuse:
@@ -377,7 +390,7 @@ def main() -> int:
     if not args.reuse:
         fill(args.rows)
     report_sizes()
-    run_cases(args.runs)
+    run_cases(args.runs, args.only)
     return 0
 
 

@@ -34,7 +34,12 @@ def in_scope(qs: models.QuerySet, user: User, body_field: str = "body") -> model
         return qs.none()
     if prefix == "":
         return qs
-    return qs.filter(**{f"{body_field}__path__startswith": prefix})
+    from congress.models import Body
+
+    # A subquery on the few bodies, not a join: the planner can then read large tables (a province's
+    # suggestions) from an index on their own columns, and filter the body id inside an index-only scan.
+    bodies = Body.objects.filter(path__startswith=prefix).values("pk")
+    return qs.filter(**{f"{body_field}__in": bodies})
 
 
 class BodyQuerySet(models.QuerySet):

@@ -6,16 +6,20 @@ costs the same number of queries for 5 rows as for 50.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Page
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congress.models import Event
+from congress.pagination import IdPaginator
 from suggestions.filters import SuggestionFilter
 from suggestions.models import (
     Answer,
@@ -81,19 +85,68 @@ def overdue_first(today=None) -> Case:
     return Case(When(overdue, then=Value(0)), default=Value(1), output_field=IntegerField())
 
 
+OVERDUE_KEY = "__overdue__"
+# What a row of the staff list shows besides the suggestion's own columns.
+LIST_COLUMNS = ("session__term", "category", "lead_deputy", "lead_unit", "supervising_leader")
+# Within each part of the list (overdue, then the rest): the order of the index suggestion_due_order_idx.
+DUE_ORDER = (F("due_date").asc(nulls_last=True), "-created_at", "-id")
+
+
+def _overdue(today: dt.date) -> Q:
+    return Q(status__in=Suggestion.OPEN_STATUSES, due_date__lt=today)
+
+
 def suggestion_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Suggestion]:
     """Return the suggestions the user may see, filtered, overdue first then by due date, with the list's columns."""
-    queryset = Suggestion.objects.visible_to(user).select_related(
-        "session__term", "category", "lead_deputy", "lead_unit", "supervising_leader"
-    )
+    queryset = Suggestion.objects.visible_to(user).select_related(*LIST_COLUMNS)
     queryset = SuggestionFilter(filters, queryset=queryset, user=user).qs
-    return queryset.order_by(overdue_first(), F("due_date").asc(nulls_last=True), "-created_at", "-id")
+    return queryset.order_by(overdue_first(), *DUE_ORDER)
 
 
-def suggestion_status_counts(queryset: QuerySet[Suggestion]) -> dict[str, int]:
-    """Count the (filtered) suggestions by status, in one grouped query."""
-    rows = queryset.order_by().values("status").annotate(count=Count("pk"))
-    return {row["status"]: row["count"] for row in rows}
+@dataclass
+class ListPage:
+    """One page of the staff list, and the counts by status of everything the filters keep."""
+
+    page: Page
+    status_counts: dict[str, int]
+    overdue: int
+
+
+def suggestion_list_page(
+    *, user: User, filters: Mapping[str, Any] | None, number: Any, per_page: int, today: dt.date | None = None
+) -> ListPage:
+    """Return page `number` of `suggestion_list`'s order, reading ids from indexes before rows.
+
+    The order "overdue first, then by due date" is read as two parts, each in the order of an index
+    (the overdue ones, then the rest), so a page costs the same for 50 suggestions as for a province's
+    million: one grouped count, the page's ids, and its rows.
+    """
+    today = today or timezone.localdate()
+    filtered = SuggestionFilter(filters, queryset=Suggestion.objects.visible_to(user), user=user).qs
+    counts = suggestion_status_counts(filtered, today=today)
+    overdue = counts.pop(OVERDUE_KEY)
+    parts = [
+        filtered.filter(_overdue(today)).order_by(*DUE_ORDER),
+        filtered.exclude(_overdue(today)).order_by(*DUE_ORDER),
+    ]
+    paginator = IdPaginator(
+        parts,
+        per_page,
+        counts=[overdue, sum(counts.values()) - overdue],
+        load=lambda ids: Suggestion.objects.select_related(*LIST_COLUMNS).filter(pk__in=ids),
+    )
+    return ListPage(page=paginator.get_page(number), status_counts=counts, overdue=overdue)
+
+
+def suggestion_status_counts(queryset: QuerySet[Suggestion], *, today: dt.date | None = None) -> dict[str, int]:
+    """Count the (filtered) suggestions by status, and the overdue ones under OVERDUE_KEY, in one grouped query."""
+    today = today or timezone.localdate()
+    rows = queryset.order_by().values("status").annotate(count=Count("pk"), overdue=Count("pk", filter=_overdue(today)))
+    counts = {OVERDUE_KEY: 0}
+    for row in rows:
+        counts[row["status"]] = row["count"]
+        counts[OVERDUE_KEY] += row["overdue"]
+    return counts
 
 
 def suggestion_get(*, user: User, pk: int) -> Suggestion:

@@ -16,7 +16,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -127,13 +126,14 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
     if (response := _elsewhere(request)) is not None:
         return response
     filterset = SuggestionFilter(request.GET, user=request.user)
-    suggestions = selectors.suggestion_list(user=request.user, filters=request.GET)
-    page = Paginator(suggestions, PER_PAGE).get_page(request.GET.get("page"))
     today = timezone.localdate()
+    listed = selectors.suggestion_list_page(
+        user=request.user, filters=request.GET, number=request.GET.get("page"), per_page=PER_PAGE, today=today
+    )
+    page, counts = listed.page, listed.status_counts
     for suggestion in page:
         suggestion.badge = STATUS_BADGES.get(suggestion.status, "text-bg-light")
         suggestion.overdue = suggestion.is_overdue(today)
-    counts = selectors.suggestion_status_counts(suggestions)
     context = {
         "filter_form": filterset.form,
         "page": page,

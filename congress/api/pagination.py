@@ -26,6 +26,25 @@ class CursorPagination(pagination.CursorPagination):
         return super().get_page_size(request)
 
 
+class IdFirstCursorPagination(CursorPagination):
+    """Cursor pages of a very large collection: the page's ids and positions first, then its rows by id.
+
+    The first read touches only the columns of the ordering (an index-only scan when an index holds them
+    and the scope's key), however many rows the collection has; the second loads the page's rows with
+    everything the serializer needs, by primary key.
+    """
+
+    def paginate_queryset(self, queryset, request, view=None):
+        ordering = self.get_ordering(request, queryset, view)
+        fields = {"pk", *(field.lstrip("-") for field in ordering)}
+        keys = super().paginate_queryset(queryset.values(*fields), request, view)
+        if keys is None:
+            return None
+        rows = queryset.order_by().in_bulk([key["pk"] for key in keys])
+        # A row deleted between the two reads is left out, not an error.
+        return [rows[key["pk"]] for key in keys if key["pk"] in rows]
+
+
 class PageNumberPagination(pagination.PageNumberPagination):
     """For small reference lists (terms, sessions, units), where counting rows costs little."""
 

@@ -17,7 +17,7 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from congress.api.base import ApiView, ApiViewSet
-from congress.api.pagination import CursorPagination
+from congress.api.pagination import IdFirstCursorPagination
 from congress.models import Role, User
 from deputies.models import Deputy
 from suggestions import services
@@ -112,7 +112,8 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     queryset = Suggestion.objects.none()  # for the schema; get_queryset decides
     serializer_class = SuggestionSerializer
     filterset_class = SuggestionApiFilter
-    pagination_class = CursorPagination
+    # A province holds a million suggestions: ids from the ordering's index first, then the page's rows.
+    pagination_class = IdFirstCursorPagination
     # Cursor pages need orderings on columns that are never NULL.
     ordering = ("-created_at", "-id")
     ordering_fields = ["created_at", "updated_at", "year", "id"]

@@ -550,6 +550,9 @@ class TallyCounts(models.Model):
     suggestions.stats, counted over suggestions assigned and not sent back.
     """
 
+    # In session_id, lead_unit_id or category_id of a tally row: summed over every value (see SuggestionTally).
+    ALL = -1
+
     body_id = models.IntegerField()
     session_id = models.IntegerField(default=0)
     lead_unit_id = models.IntegerField(default=0)
@@ -575,12 +578,25 @@ class TallyCounts(models.Model):
 
 
 class SuggestionTally(TallyCounts):
-    """The counted suggestions per key, as of the last compaction (see suggestions.tallies)."""
+    """The counted suggestions per key, as of the last compaction (see suggestions.tallies).
+
+    Beside a row per full key, the tally keeps its sums per session, per lead unit and per category (body and
+    priority flag kept, the two others ALL): the statistics without a session, unit or category filter read
+    those few rows instead of every key's.
+    """
 
     class Meta:
         verbose_name = _("suggestion tally")
         verbose_name_plural = _("suggestion tallies")
         constraints = [models.UniqueConstraint(fields=TallyCounts.KEY, name="suggestion_tally_key")]
+        indexes = [
+            # Every sum row has session_id or lead_unit_id ALL; no full key's row has either.
+            models.Index(
+                fields=["body_id"],
+                condition=Q(session_id=TallyCounts.ALL) | Q(lead_unit_id=TallyCounts.ALL),
+                name="suggestion_tally_sums_idx",
+            )
+        ]
 
 
 class SuggestionTallyDelta(TallyCounts):

@@ -420,20 +420,26 @@ def rank_rows(rows: list[StatsRow], rank_by: str) -> list[StatsRow]:
     """Order rows by a rate, best first, rows with nothing to rate last; equal rates share a rank."""
     if rank_by not in RATES:
         rank_by = DEFAULT_RANK
+    numerator, denominator = RATES[rank_by]
+
+    # From the counts, as Rate.value reads them: building each row's links only to rank it would cost more.
+    def value(row: StatsRow) -> float | None:
+        below = row.counts[denominator]
+        return row.counts[numerator] / below if below else None
 
     def key(row: StatsRow) -> tuple:
-        rate = row.rate(rank_by)
+        rate = value(row)
         # The group's id last, so units of the same name in different counties keep one order.
-        return (rate.value is None, -(rate.value or 0), -rate.denominator.count, row.label, row.group_params)
+        return (rate is None, -(rate or 0), -row.counts[denominator], row.label, row.group_params)
 
     ranked = sorted(rows, key=key)
     last_value: float | None = None
     last_rank: int | None = None
     for position, row in enumerate(ranked, start=1):
-        value = row.rate(rank_by).value
-        if value is not None and value != last_value:
-            last_value, last_rank = value, position
-        row.rank = None if value is None else last_rank
+        rate = value(row)
+        if rate is not None and rate != last_value:
+            last_value, last_rank = rate, position
+        row.rank = None if rate is None else last_rank
     return ranked
 
 

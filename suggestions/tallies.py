@@ -7,6 +7,10 @@ counter. `tally_compact()` folds those changes into SuggestionTally (beat runs i
 tally and the changes not yet folded in one statement, so it sees each change exactly once, right after the
 write commits.
 
+Compaction also keeps the tally's sums per session, per lead unit and per category (priority flag kept): a read
+without a session, unit or category filter sums those, a few rows per body, not every key's row; a filtered
+read sums the key rows under its filter with GROUPING SETS.
+
 The key cannot express a period of assignment (a day, not in the key) nor visibility narrower than a body
 subtree (a unit's people, deputies): `tally_serves()` says when the tally can answer, and the statistics count
 live otherwise.
@@ -34,8 +38,9 @@ KEY = TallyCounts.KEY
 MEASURES = TallyCounts.MEASURES
 # The groupings the statistics page shows, by their key column; the body is only ever a scope.
 GROUPINGS = ("session_id", "lead_unit_id", "category_id", "is_priority")
-# Columns whose 0 stands for "none" (between sessions, no lead unit, no category).
-NONE_IS_ZERO = ("session_id", "lead_unit_id", "category_id")
+# The columns the tally also keeps sums over; 0 stands for "none" in them (no session, unit or category).
+SUMMED = ("session_id", "lead_unit_id", "category_id")
+ALL = TallyCounts.ALL
 # Past this many changes waiting in a reader's scope, the reader folds them in for the readers after it.
 COMPACT_AFTER = 10_000
 # Transaction-level advisory lock taken by compaction and rebuild on PostgreSQL ("tally" in ASCII).
@@ -82,11 +87,12 @@ def _conditions(*, user: User, filters: Mapping[str, Any]) -> tuple[list[str], l
     return conditions, params
 
 
-def _grouped_sql(where: str) -> str:
-    """Return the statement summing the tally and the pending changes per grouping, in one snapshot."""
+def _key_rows_sql(where: str) -> str:
+    """Return the statement summing the tally's key rows and the pending changes per grouping, in one snapshot."""
     columns = ", ".join((*KEY, *MEASURES))
     counts = (
-        f"SELECT {columns}, 0 AS pending FROM {TALLY} WHERE {where} "
+        # The sum rows carry ALL in session_id or lead_unit_id, never a key row.
+        f"SELECT {columns}, 0 AS pending FROM {TALLY} WHERE {where} AND session_id <> {ALL} AND lead_unit_id <> {ALL} "
         f"UNION ALL SELECT {columns}, 1 AS pending FROM {DELTA} WHERE {where}"
     )
     sums = ", ".join(f"sum({name}) AS {name}" for name in (*MEASURES, "pending"))
@@ -101,32 +107,68 @@ def _grouped_sql(where: str) -> str:
     return f"WITH counts AS ({counts}) " + " UNION ALL ".join(selects)
 
 
+def _sums_sql(where: str) -> str:
+    """Return the statement summing the tally's sum rows and the pending changes cast as such, in one snapshot."""
+    columns = ", ".join((*KEY, *MEASURES))
+    counts = [
+        f"SELECT {columns}, 0 AS pending FROM {TALLY} WHERE {where} AND (session_id = {ALL} OR lead_unit_id = {ALL})"
+    ]
+    # Each change adds to one sum row per grouping; it is counted as pending once.
+    counts += _sum_projections(f"{DELTA} WHERE {where}", (", 1 AS pending", ", 0", ", 0"))
+    sums = ", ".join(f"sum({name}) AS {name}" for name in (*MEASURES, "pending"))
+    key = ", ".join(GROUPINGS)
+    return f"SELECT {key}, {sums} FROM ({' UNION ALL '.join(counts)}) AS counts GROUP BY {key}"
+
+
 def tally_groups(*, user: User, filters: Mapping[str, Any]) -> dict[str, dict[Any, Counts]]:
     """Return the counts per session, lead unit, category and priority flag of what the user sees, in one query.
 
     Keyed by grouping column, then by the group's id (None for none) or priority flag; groups with nothing
-    assigned are left out. Call only where `tally_serves()`.
+    assigned are left out. Without a session, unit or category filter the tally's sum rows answer (a few per
+    body); with one, its key rows under that filter. Call only where `tally_serves()`.
     """
     conditions, params = _conditions(user=user, filters=filters)
     where = " AND ".join(conditions) or "1 = 1"
+    narrowed = any(filters.get(name) is not None for name in ("session", "unit", "category"))
     with connection.cursor() as cursor:
-        # The condition appears in both halves of the union.
-        cursor.execute(_grouped_sql(where), params * 2)
+        if narrowed:
+            cursor.execute(_key_rows_sql(where), params * 2)
+        else:
+            cursor.execute(_sums_sql(where), params * 4)
         rows = cursor.fetchall()
     groups: dict[str, dict[Any, Counts]] = {grouping: {} for grouping in GROUPINGS}
     pending = 0
     width = len(GROUPINGS)
-    for row in rows:
-        grouping = next(column for column, value in zip(GROUPINGS, row, strict=False) if value is not None)
-        value = row[GROUPINGS.index(grouping)]
-        counts = dict(zip(MEASURES, (int(number) for number in row[width:-1]), strict=True))
+
+    def add(grouping: str, value: Any, counts: Counts) -> None:
         if grouping == "is_priority":
             value = bool(value)
-            pending += int(row[-1])
         elif value == 0:
             value = None
-        if counts["assigned"]:
-            groups[grouping][value] = counts
+        group = groups[grouping].setdefault(value, dict.fromkeys(MEASURES, 0))
+        for name, number in counts.items():
+            group[name] += number
+
+    for row in rows:
+        keys = dict(zip(GROUPINGS, row, strict=False))
+        counts = dict(zip(MEASURES, (int(number) for number in row[width:-1]), strict=True))
+        pending += int(row[-1])
+        if narrowed:
+            # A GROUPING SETS row: the grouping it belongs to is the one column not rolled up (NULL).
+            grouping = next(column for column, value in keys.items() if value is not None)
+            add(grouping, keys[grouping], counts)
+        elif keys["lead_unit_id"] == ALL and keys["category_id"] == ALL:
+            # Every suggestion lies in one session's sum row: these also make the priority split.
+            add("session_id", keys["session_id"], counts)
+            add("is_priority", keys["is_priority"], counts)
+        elif keys["session_id"] == ALL and keys["category_id"] == ALL:
+            add("lead_unit_id", keys["lead_unit_id"], counts)
+        else:
+            add("category_id", keys["category_id"], counts)
+    for grouping, values in groups.items():
+        groups[grouping] = {value: counts for value, counts in values.items() if counts["assigned"]}
+    # Under GROUPING SETS each change is counted once per grouping set.
+    pending //= len(GROUPINGS) if narrowed else 1
     if pending > COMPACT_AFTER:
         # What was just read is exact either way; folding the changes in keeps the next reads short.
         tally_compact()
@@ -136,13 +178,27 @@ def tally_groups(*, user: User, filters: Mapping[str, Any]) -> dict[str, dict[An
 # Writing
 
 
-def _upsert_sql(source: str) -> str:
-    """Return an INSERT adding `source`'s counts summed per key to the tally's."""
+def _sum_projections(source: str, extra: tuple[str, ...] = ("",) * len(SUMMED)) -> list[str]:
+    """Select `source`'s key rows as the sum rows they add to: per session, per lead unit, per category."""
+    projections = []
+    for kept, columns in zip(SUMMED, extra, strict=True):
+        key = ", ".join(column if column not in SUMMED or column == kept else f"{ALL} AS {column}" for column in KEY)
+        projections.append(f"SELECT {key}, {', '.join(MEASURES)}{columns} FROM {source}")
+    return projections
+
+
+def _upsert_sql(source: str, *, keys: bool = True) -> str:
+    """Return an INSERT adding `source`'s key rows to the tally's key rows (if `keys`) and to its sum rows."""
     columns = ", ".join((*KEY, *MEASURES))
+    projections = _sum_projections(source)
+    if keys:
+        projections.insert(0, f"SELECT {columns} FROM {source}")
     sums = ", ".join(f"sum({name})" for name in MEASURES)
     added = ", ".join(f"{name} = {TALLY}.{name} + excluded.{name}" for name in MEASURES)
+    # WHERE before ON CONFLICT spares SQLite's parser an ambiguity.
     return (
-        f"INSERT INTO {TALLY} ({columns}) SELECT {', '.join(KEY)}, {sums} FROM {source} "
+        f"INSERT INTO {TALLY} ({columns}) SELECT {', '.join(KEY)}, {sums} "
+        f"FROM ({' UNION ALL '.join(projections)}) AS added WHERE 1 = 1 "
         f"GROUP BY {', '.join(KEY)} ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {added}"
     )
 
@@ -177,8 +233,7 @@ def tally_compact() -> int:
             last, moved = cursor.fetchone()
             if not moved:
                 return 0
-            # WHERE before ON CONFLICT spares SQLite's parser an ambiguity.
-            cursor.execute(_upsert_sql(f"{DELTA} WHERE id <= %s"), [last])
+            cursor.execute(_upsert_sql(f"{DELTA} WHERE id <= %s"), [last] * (1 + len(SUMMED)))
             cursor.execute(f"DELETE FROM {DELTA} WHERE id <= %s", [last])
         if moved:
             _drop_empty_keys(cursor)
@@ -225,4 +280,6 @@ def tally_rebuild() -> int:
         cursor.execute(f"DELETE FROM {DELTA}")
         cursor.execute(f"DELETE FROM {TALLY}")
         cursor.execute(insert, params)
-        return cursor.rowcount
+        keys = cursor.rowcount
+        cursor.execute(_upsert_sql(TALLY, keys=False))
+        return keys

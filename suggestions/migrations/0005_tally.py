@@ -24,6 +24,8 @@ ANSWERED = ("answered", "rehandling", "follow_up", "closed", "revisited", "archi
 CLOSED = ("closed", "revisited", "archived")
 SATISFIED = ("satisfied", "basically_satisfied")
 COMPLETION_MONTHS = 6
+# In session_id, lead_unit_id or category_id of a tally row: summed over every value.
+ALL = -1
 OPERATIONS = ("insert", "update", "delete")
 # The columns a suggestion's contribution depends on.
 COUNTED_COLUMNS = (*KEY, "status", "assigned_at", "closed_at", "latest_grade", "latest_rating")
@@ -81,6 +83,15 @@ def _summed(parts: list[str], table: str) -> str:
     )
 
 
+def _sums_of_keys() -> list[str]:
+    """Select the tally's key rows as the sums per session, per lead unit and per category they add to."""
+    parts = []
+    for kept in KEY[1:-1]:
+        key = ", ".join(column if column in ("body_id", kept, "is_priority") else f"{ALL} AS {column}" for column in KEY)
+        parts.append(f"SELECT {key}, {', '.join(MEASURES)} FROM {TALLY}")
+    return parts
+
+
 def _postgresql_triggers() -> list[str]:
     new = _contribution("n", "postgresql", source="FROM new_rows AS n")
     old = _contribution("o", "postgresql", sign="-", source="FROM old_rows AS o")
@@ -133,8 +144,9 @@ def create_triggers(apps, schema_editor):
         raise NotImplementedError(f"no suggestion tally triggers for {vendor}")
     for statement in statements:
         schema_editor.execute(statement, params=None)
-    # Count the suggestions already there.
+    # Count the suggestions already there, per key and then in the sums per session, lead unit and category.
     schema_editor.execute(_summed([_contribution("s", vendor, source=f"FROM {SUGGESTION} AS s")], TALLY), params=None)
+    schema_editor.execute(_summed(_sums_of_keys(), TALLY), params=None)
 
 
 def drop_triggers(apps, schema_editor):
@@ -202,6 +214,13 @@ class Migration(migrations.Migration):
                     models.UniqueConstraint(
                         fields=("body_id", "session_id", "lead_unit_id", "category_id", "is_priority"),
                         name="suggestion_tally_key",
+                    )
+                ],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("session_id", -1), ("lead_unit_id", -1), _connector="OR"),
+                        fields=["body_id"],
+                        name="suggestion_tally_sums_idx",
                     )
                 ],
             },

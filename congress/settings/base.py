@@ -55,6 +55,9 @@ ROOT_URLCONF = "congress.urls"
 WSGI_APPLICATION = "congress.wsgi.application"
 ASGI_APPLICATION = "congress.asgi.application"
 
+# Django's form templates, with <select> written in Python (a filter form lists hundreds of options).
+FORM_RENDERER = "congress.forms_renderer.PortalFormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -829,3 +829,23 @@ def test_bulk_actions_on_a_suggestion_the_person_cannot_see_are_404(client, cast
     assert response.status_code == 404
     theirs.refresh_from_db()
     assert theirs.status == Status.REGISTERED
+
+
+def test_pages_read_from_indexes_keep_the_list_order_overdue_first(cast):
+    """Ids come page by page from two parts (overdue, then the rest); joined, they are the list's one order."""
+    from suggestions import selectors
+
+    fill(cast, 12)  # due from two days ago onwards: two overdue, the rest not yet
+    closed = Suggestion.objects.order_by("pk").last()
+    Suggestion.objects.filter(pk=closed.pk).update(
+        status=Status.CLOSED, due_date=timezone.localdate() - dt.timedelta(days=30)
+    )
+    expected = list(selectors.suggestion_list(user=cast.staff, filters={}).values_list("pk", flat=True))
+    seen = []
+    for number in range(1, 5):  # 12 suggestions, 3 a page
+        listed = selectors.suggestion_list_page(user=cast.staff, filters={}, number=number, per_page=3)
+        seen += [suggestion.pk for suggestion in listed.page]
+        assert listed.page.paginator.count == len(expected)
+        assert listed.overdue == 2
+    assert seen == expected
+    assert expected[2] == closed.pk  # not overdue though its date has passed: first of the rest

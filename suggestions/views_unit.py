@@ -74,7 +74,10 @@ def todo(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     counts = unit_todo_counts(user=user, today=today)
     queryset = unit_done_list(user=user) if show == Show.DONE else unit_todo_list(user=user, show=show, today=today)
-    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(queryset, PER_PAGE)
+    # The counts above already hold the size of the list shown: no second COUNT over the unit's rows.
+    paginator.__dict__["count"] = counts.for_show(show)
+    page = paginator.get_page(request.GET.get("page"))
     for assignment in page:
         assignment.kind_label = Kind.LABELS.get(getattr(assignment, "kind", ""), "")
     summary = None

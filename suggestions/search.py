@@ -2,10 +2,12 @@
 
 Chinese has no spaces between words, so neither search nor similarity splits text into words:
 
-- `search_suggestions` matches substrings. On PostgreSQL it writes `ILIKE '%…%'`, which the GIN trigram
-  indexes on title and content (migration 0002_search_trigram_indexes) answer without a table scan; pg_trgm
-  counts CJK characters as word characters because the database's ctype is a UTF-8 locale (C.UTF-8). A
-  term needs three characters to give the index a trigram; a shorter one is still found, by a scan.
+- `search_suggestions` matches substrings, case-insensitively (as `ILIKE '%…%'`). On PostgreSQL a term of
+  three characters or more is written as `LIKE`/`ILIKE '%…%'`, which the GIN trigram indexes on title and
+  content (migration 0002_search_trigram_indexes) answer without a table scan; pg_trgm counts CJK characters
+  as word characters because the database's ctype is a UTF-8 locale (C.UTF-8). A shorter term (教育, 路) gives
+  pg_trgm no trigram; it is looked up in the unigram and bigram index of migration 0005_search_grams
+  instead, when that index narrows the rows to a few, and otherwise tested row by row with a cheap `LIKE`.
 - `similar_suggestions` compares character bigrams, which catch the same matter worded differently
   ("关于加快城关镇老旧小区改造的建议" / "建议加快推进城关镇老旧小区改造") without a segmentation library.
 """
@@ -51,6 +53,64 @@ TRIGRAM_THRESHOLD = 0.3
 TITLE_WEIGHT = 0.5
 
 
+# Terms up to this many characters are looked up in the gram index (see `_short_term`); longer ones in pg_trgm's.
+GRAM_TERM_LENGTH = 2
+# How many matching rows, per byte of work_mem, the gram index may hand to the table (see `_grams_are_selective`).
+GRAM_ROWS_PER_WORK_MEM_BYTE = 1 / 128
+# The share of rows PostgreSQL's planner assumes for an array element missing from the statistics' list.
+UNLISTED_GRAM_SHARE = 0.005
+
+# The statistics ANALYZE keeps on the gram index: the share of rows holding each of the most common grams.
+GRAM_STATISTICS_SQL = """
+SELECT c.reltuples, pg_size_bytes(current_setting('work_mem')), s.freqs[cardinality(s.elems) + 1],
+    ARRAY(SELECT s.freqs[array_position(s.elems, gram)] FROM unnest(%s::text[]) WITH ORDINALITY AS t(gram, n)
+          ORDER BY n)
+FROM pg_class c
+JOIN (SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS freqs FROM pg_stats
+      WHERE schemaname = current_schema() AND tablename = 'suggestion_search_grams_idx'
+        AND attname = 'suggestion_search_grams') AS s ON true
+WHERE c.oid = 'suggestions_suggestion'::regclass
+"""
+
+
+class _SearchGrams(Func):
+    """The indexed unigrams and bigrams of a suggestion's lower-cased title and content (PostgreSQL only)."""
+
+    function = "suggestion_search_grams"
+    # A text[] in the database; only `_HasTermGrams` reads it, so no array field (and no SQLite-less import).
+    output_field = TextField()
+
+
+class _SearchedText(Func):
+    """`title || ' ' || content`: no index is on it, so a LIKE on it is checked row by row (PostgreSQL only)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " || ' ' || "
+    output_field = TextField()
+
+
+class _HasTermGrams(Lookup):
+    """`grams @> suggestion_search_term_grams(term)`: every gram of the term is among the text's grams."""
+
+    lookup_name = "has_term_grams"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} @> suggestion_search_term_grams({rhs})", [*lhs_params, *rhs_params]
+
+
+class _Like(Lookup):
+    """`lhs LIKE rhs`: pg_trgm's GIN index answers it too, and checking it is cheaper than ILIKE."""
+
+    lookup_name = "like"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} LIKE {rhs}", [*lhs_params, *rhs_params]
+
+
 class _ILike(Lookup):
     """`lhs ILIKE rhs`: the case-insensitive LIKE pg_trgm's GIN index answers (Django's icontains uses UPPER)."""
 
@@ -80,23 +140,87 @@ def search_terms(text: str) -> list[str]:
 
 def search_suggestions(queryset: QuerySet[Suggestion], text: str) -> QuerySet[Suggestion]:
     """Keep the suggestions whose title or content contains every term of `text`."""
-    for term in search_terms(text):
-        queryset = queryset.filter(_contains_term(term))
+    terms = search_terms(text)
+    if connection.vendor != "postgresql":
+        for term in terms:
+            queryset = queryset.filter(_icontains(term))
+        return queryset
+    short = [term for term in terms if _is_short(term)]
+    use_grams = bool(short) and _grams_are_selective(short)
+    for term in terms:
+        queryset = queryset.filter(_short_term(term, use_grams=use_grams) if term in short else _long_term(term))
     return queryset
 
 
-def _contains_term(term: str) -> Q:
-    if connection.vendor == "postgresql":
-        pattern = f"%{connection.ops.prep_for_like_query(term)}%"
-        condition = Q()
-        for field in SEARCHED_FIELDS:
-            output = CharField() if field == "title" else TextField()
-            condition |= Q(_ILike(F(field), Value(pattern, output_field=output)))
-        return condition
+def _icontains(term: str) -> Q:
     condition = Q()
     for field in SEARCHED_FIELDS:
         condition |= Q(**{f"{field}__icontains": term})
     return condition
+
+
+def _is_short(term: str) -> bool:
+    # A few letters change length with case ("İ".lower() is two characters): with them the gram test would no
+    # longer be exact, so they go the trigram way, which checks every row it finds.
+    return len(term) <= GRAM_TERM_LENGTH and len(term.lower()) == len(term) == len(term.upper())
+
+
+def _is_caseless(term: str) -> bool:
+    # Without letters that have a case, LIKE finds what ILIKE would, without lower-casing every row it checks.
+    return term.lower() == term == term.upper()
+
+
+def _short_term(term: str, *, use_grams: bool) -> Q:
+    """Match a term of one or two characters: by the gram index when it is selective, else row by row.
+
+    The grams hold every character and every two adjacent characters of lower(title) and of lower(content),
+    and ILIKE compares lower(text) with lower(term), so holding a short term's gram is the same as containing
+    it: the index's answer needs no check. The LIKE beside it is there for plans that read rows in the list's
+    order and test each (it is far cheaper than computing the grams, which PostgreSQL then does only for the
+    rows LIKE keeps). Without the index, the same LIKE on `title || ' ' || content` (the term holds no space,
+    so it cannot match across the two) keeps pg_trgm from scanning its whole index for a trigram-less term.
+    """
+    lookup = _Like if _is_caseless(term) else _ILike
+    pattern = Value(f"%{connection.ops.prep_for_like_query(term)}%", output_field=TextField())
+    condition = Q(lookup(_SearchedText(*(F(field) for field in SEARCHED_FIELDS)), pattern))
+    if use_grams:
+        grams = _SearchGrams(*(F(field) for field in SEARCHED_FIELDS))
+        condition &= Q(_HasTermGrams(grams, Value(term, output_field=TextField())))
+    return condition
+
+
+def _long_term(term: str) -> Q:
+    """Match a term of three characters or more through pg_trgm's indexes on title and content."""
+    lookup = _Like if _is_caseless(term) else _ILike
+    pattern = f"%{connection.ops.prep_for_like_query(term)}%"
+    condition = Q()
+    for field in SEARCHED_FIELDS:
+        output = CharField() if field == "title" else TextField()
+        condition |= Q(lookup(F(field), Value(pattern, output_field=output)))
+    return condition
+
+
+def _grams_are_selective(terms: list[str]) -> bool:
+    """Say whether the gram index narrows the suggestions holding every term to a few (by ANALYZE's statistics).
+
+    A GIN index answers with a bitmap of the matching rows; past what work_mem holds, the bitmap keeps whole
+    pages instead of rows, and PostgreSQL must then compute every row's grams on those pages again (some 0.3 ms
+    each): for a gram in a tenth of a million suggestions, that is seconds, where testing the rows with LIKE
+    takes a fraction of one. Like the planner, the estimate takes the terms as independent and an unlisted
+    gram as rarer than every listed one; without statistics yet (a new table) the index is used.
+    """
+    grams = [term.lower() for term in terms]
+    with connection.cursor() as cursor:
+        cursor.execute(GRAM_STATISTICS_SQL, [grams])
+        row = cursor.fetchone()
+    if row is None or row[0] is None or row[0] < 0 or row[2] is None:
+        return True
+    rows, work_mem, least_share, shares = row
+    unlisted = min(UNLISTED_GRAM_SHARE, least_share / 2)
+    expected = rows
+    for share in shares:
+        expected *= unlisted if share is None else share
+    return expected <= work_mem * GRAM_ROWS_PER_WORK_MEM_BYTE
 
 
 # Similarity

@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection, transaction
 
+from suggestions import search
 from suggestions.models import Suggestion
 from suggestions.search import (
     bigrams,
@@ -100,6 +101,168 @@ def test_search_terms_split_on_ascii_and_ideographic_spaces():
     assert search_terms(" 老旧小区\u3000改造  城关镇 ") == ["老旧小区", "改造", "城关镇"]
 
 
+# The same answers whatever the term's length and whichever way PostgreSQL is asked
+
+# (title, content) of the corpus every case below searches.
+CORPUS = {
+    "parking": ("关于城区停车难的建议", "老城区道路狭窄，停车位不足，请交通部门统筹。"),
+    "roads": ("关于农村公路养护的建议", "路面破损严重，养护资金不足。"),
+    "5g": ("关于推进5G基站建设的建议", "部分乡镇5g信号弱，PM2.5监测站点少。"),
+    "fees": ("关于将收费标准降低50%的建议", "现行收费_标准偏高。"),
+    "etc": ("关于推广ETC停车缴费的建议", "推广Etc无感支付，减少排队。"),
+    "water": ("关于加强农村饮水安全的建议", "旱季缺水，水质没有检测。"),
+}
+TERMS = [
+    "路",  # one character, in a title and in contents
+    "停车",  # two characters
+    "难的",  # two characters, only in a title
+    "狭窄",  # two characters, only in a content
+    "水质",
+    "建议",  # two characters in every title
+    "养护资",  # three characters
+    "农村公路养护",  # many characters
+    "停车位不足，请交通部门",  # many characters, with punctuation
+    "城区 停车",  # several terms: both needed
+    "停车 路",
+    "停车 水质",  # each term is somewhere, never both in one suggestion
+    "路 养护 资金",
+    "5G",  # Latin and digits, in either case
+    "5g",
+    "g",
+    "G",
+    "pm2.5",
+    "PM2.5",
+    "etc",
+    "ETC",
+    "eTc 缴费",
+    "%",  # LIKE's wildcards are plain characters
+    "_",
+    "50%",
+    "费_标",
+    "0%的",
+    "%的",
+    "无此内容",  # nothing
+    "路的",
+]
+
+
+def _expected(terms: str) -> list[str]:
+    """Name the corpus entries holding every term, as a case-blind substring test (ASCII case only here)."""
+    return sorted(
+        name
+        for name, (title, content) in CORPUS.items()
+        if all(term.lower() in title.lower() or term.lower() in content.lower() for term in terms.split())
+    )
+
+
+@pytest.fixture
+def corpus(world):
+    return {suggestion(world, title=title, content=content).pk: name for name, (title, content) in CORPUS.items()}
+
+
+def _found(corpus, text: str) -> list[str]:
+    return sorted(corpus[pk] for pk in search_suggestions(Suggestion.objects.all(), text).values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("text", TERMS)
+def test_search_finds_exactly_the_suggestions_holding_every_term(corpus, text):
+    assert _found(corpus, text) == _expected(text)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("use_grams", [True, False], ids=["gram-index", "row-by-row"])
+@pytest.mark.parametrize("text", TERMS)
+def test_postgres_short_terms_find_the_same_by_the_gram_index_and_row_by_row(corpus, monkeypatch, text, use_grams):
+    monkeypatch.setattr(search, "_grams_are_selective", lambda terms: use_grams)
+
+    assert _found(corpus, text) == _expected(text)
+
+
+def test_corpus_cases_cover_every_kind_of_term():
+    # Guard the table above: each case must find something or nothing on purpose, in both kinds of field.
+    assert _expected("路") == ["parking", "roads"]
+    assert _expected("难的") == ["parking"]
+    assert _expected("狭窄") == ["parking"]
+    assert _expected("停车 水质") == []
+    assert _expected("g") == ["5g"]
+    assert _expected("_") == ["fees"]
+
+
+@pytest.mark.postgres
+def test_postgres_grams_hold_every_character_and_pair_of_title_and_content_but_none_across_them():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT suggestion_search_grams('Ab路', E'c d\n5'), suggestion_search_term_grams('停车场')")
+        grams, term_grams = cursor.fetchone()
+
+    assert {"a", "b", "路", "ab", "b路", "c", "d", "5", "d\n"} <= set(grams)
+    assert "路c" not in grams and "路 " not in grams and " c" not in grams
+    assert sorted(term_grams) == ["停车", "车场"]
+
+
+@pytest.mark.postgres
+def test_postgres_two_character_term_uses_the_gram_index(corpus):
+    # Six rows: a sequential scan is rightly cheaper than any index, so it is switched off (and so is walking
+    # another index in its order, testing each row) to see that the planner can answer the condition as
+    # written from the gram index (the expression must match the index's). bench figures cover a million rows.
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_indexscan = off")
+        one_term = search_suggestions(Suggestion.objects.all(), "停车").explain()
+        two_terms = search_suggestions(Suggestion.objects.all(), "停车 路").explain()
+
+    assert "Bitmap Index Scan on suggestion_search_grams_idx" in one_term
+    assert "Seq Scan" not in one_term
+    assert "Bitmap Index Scan on suggestion_search_grams_idx" in two_terms
+    assert "Seq Scan" not in two_terms
+
+
+@pytest.mark.postgres
+def test_postgres_short_term_never_scans_a_whole_trigram_index(corpus, monkeypatch):
+    # pg_trgm gets no trigram from one or two characters and would read its whole index for them.
+    monkeypatch.setattr(search, "_grams_are_selective", lambda terms: False)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = search_suggestions(Suggestion.objects.all(), "路").explain()
+
+    assert "trgm" not in plan
+
+
+def _many(world, count: int, *, title: str) -> None:
+    template = suggestion(world, title=title)
+    rows = []
+    for number in range(count):
+        row = Suggestion(**{f.attname: getattr(template, f.attname) for f in Suggestion._meta.concrete_fields})
+        row.pk, row.number = None, 1000 + number
+        rows.append(row)
+    Suggestion.objects.bulk_create(rows)
+
+
+def _uses_grams(text: str) -> bool:
+    return "suggestion_search_grams" in str(search_suggestions(Suggestion.objects.all(), text).query)
+
+
+@pytest.mark.postgres
+def test_postgres_gram_index_is_left_aside_for_a_gram_too_common_for_work_mem(world):
+    # 64kB of work_mem takes 512 rows; "停车" is in all 600 titles, "水质" in one content, "路" in none.
+    _many(world, 600, title="关于城区停车难的建议")
+    suggestion(world, title="关于加强农村饮水安全的建议", content="旱季缺水，水质没有检测。")
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '64kB'")
+            cursor.execute("ANALYZE suggestions_suggestion")
+        common, rare, nowhere, combined = (_uses_grams(text) for text in ("停车", "水质", "路", "停车 水质"))
+
+    assert (common, rare, nowhere, combined) == (False, True, True, True)
+    assert search_suggestions(Suggestion.objects.all(), "停车").count() == 601
+
+
+@pytest.mark.postgres
+def test_postgres_gram_index_is_used_while_the_table_has_no_statistics(corpus):
+    assert _uses_grams("停车")
+
+
 @pytest.mark.postgres
 def test_postgres_trigram_indexes_treat_chinese_as_word_characters():
     with connection.cursor() as cursor:
@@ -115,6 +278,8 @@ def test_postgres_search_uses_the_trigram_indexes(three):
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
+            # Walking an index in some order and testing every row is no use of the text's index either.
+            cursor.execute("SET LOCAL enable_indexscan = off")
         plan = search_suggestions(Suggestion.objects.all(), "老旧小区").explain()
 
     assert "suggestion_title_trgm_idx" in plan

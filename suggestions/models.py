@@ -237,6 +237,21 @@ class Suggestion(models.Model):
             models.Index(fields=["lead_unit", "status"], name="suggestion_lead_unit_idx"),
             models.Index(fields=["lead_deputy", "status"], name="suggestion_deputy_idx"),
             models.Index(fields=["body", "-created_at", "-id"], name="suggestion_recent_idx"),
+            # The pages of a large list read their ids from an index already in the list's order, the
+            # scope's body (and the status) riding along so no row is read to skip it:
+            # the API's newest first,
+            models.Index(fields=["-created_at", "-id", "body"], name="suggestion_newest_idx"),
+            # the staff list's due-date order, for everything not overdue,
+            models.Index(
+                fields=["due_date", "-created_at", "-id"], include=["body", "status"], name="suggestion_due_order_idx"
+            ),
+            # and for the overdue part, which only open suggestions can be in.
+            models.Index(
+                fields=["due_date", "-created_at", "-id"],
+                include=["body"],
+                condition=Q(status__in=["assigned", "handling", "rehandling", "follow_up"]),
+                name="suggestion_open_due_idx",
+            ),
             # Lets PostgreSQL count the statistics from the index alone (SQLite ignores the included columns).
             models.Index(
                 fields=["body", "status"],

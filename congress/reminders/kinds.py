@@ -26,8 +26,14 @@ def _people_with(role: str, subjects: Sequence[CalendarYear]) -> dict[int, list[
 
 
 def calendar_managers(subjects: Sequence[CalendarYear]) -> dict[int, list[int]]:
-    """The committee office's staff enter the calendar."""
-    return _people_with(Role.OFFICE_STAFF, subjects)
+    """The office staff who may change the shared calendar enter it (in a province, the province's)."""
+    from congress.permissions import can_manage_calendar
+
+    staff = User.objects.filter(is_active=True, role_grants__role=Role.OFFICE_STAFF).distinct()
+    people = [
+        user.pk for user in staff.select_related("body").prefetch_related("role_grants") if can_manage_calendar(user)
+    ]
+    return {year.pk: people for year in subjects}
 
 
 def system_administrators(subjects: Sequence[CalendarYear]) -> dict[int, list[int]]:

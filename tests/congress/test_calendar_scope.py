@@ -152,3 +152,14 @@ def test_the_read_only_calendar_costs_a_bounded_number_of_queries(client, provin
         response = client.get(reverse("calendar_year", args=[2027]))
 
     assert response.status_code == 200
+
+
+def test_in_a_province_only_the_provinces_office_is_reminded_to_enter_the_calendar(province):
+    from congress.reminders.kinds import calendar_managers
+
+    province_staff = _office(province.committee)
+    county_staff = _office(province.county.committee)
+    year = CalendarYear.objects.create(year=2027)
+
+    assert calendar_managers([year]) == {year.pk: [province_staff.pk]}
+    assert not can_manage_calendar(county_staff)

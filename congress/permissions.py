@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from congress.models import Role
@@ -36,13 +37,31 @@ def can_manage_calendar(user: User) -> bool:
     return user.__dict__["_oversees_every_body"]
 
 
-def _oversees_every_body(user: User) -> bool:
+def _oversees_every_body(user: User, body_paths: list[str] | None = None) -> bool:
+    """`body_paths` (every body's path, read once by the caller) spares a query when many users are checked."""
     from congress.models import Body
 
     prefix = scope_path(user)
     if prefix is None:
         return False
-    return prefix == "" or not Body.objects.exclude(path__startswith=prefix).exists()
+    if prefix == "":
+        return True
+    if body_paths is not None:
+        return all(path.startswith(prefix) for path in body_paths)
+    return not Body.objects.exclude(path__startswith=prefix).exists()
+
+
+def calendar_managers_among(users: Iterable[User]) -> list[User]:
+    """Return the users who may change the calendar, reading the bodies once for all of them."""
+    from congress.models import Body
+
+    body_paths = list(Body.objects.values_list("path", flat=True))
+    managers = []
+    for user in users:
+        user.__dict__["_oversees_every_body"] = _oversees_every_body(user, body_paths)
+        if can_manage_calendar(user):
+            managers.append(user)
+    return managers
 
 
 def can_manage_users(user: User) -> bool:

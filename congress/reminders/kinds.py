@@ -27,12 +27,11 @@ def _people_with(role: str, subjects: Sequence[CalendarYear]) -> dict[int, list[
 
 def calendar_managers(subjects: Sequence[CalendarYear]) -> dict[int, list[int]]:
     """The office staff who may change the shared calendar enter it (in a province, the province's)."""
-    from congress.permissions import can_manage_calendar
+    from congress.permissions import calendar_managers_among
 
     staff = User.objects.filter(is_active=True, role_grants__role=Role.OFFICE_STAFF).distinct()
-    people = [
-        user.pk for user in staff.select_related("body").prefetch_related("role_grants") if can_manage_calendar(user)
-    ]
+    staff = staff.select_related("body__parent").prefetch_related("role_grants")
+    people = [user.pk for user in calendar_managers_among(staff)]
     return {year.pk: people for year in subjects}
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -130,12 +130,14 @@ def closed_within_months(months: int) -> Q:
 
 
 # Counted per group and rating in SQL; rated, satisfied and unsatisfied come from the rating column.
+# Statuses are counted, not ids (never NULL, so the same numbers): the statistics' covering indexes hold
+# them, so PostgreSQL can count without reading the table.
 AGGREGATES: dict[str, Count] = {
-    "assigned": Count("pk"),
-    "answered": Count("pk", filter=Q(status__in=ANSWERED_STATUSES)),
-    "closed": Count("pk", filter=Q(status__in=CLOSED_STATUSES)),
-    "closed_6m": Count("pk", filter=closed_within_months(COMPLETION_MONTHS)),
-    "grade_a": Count("pk", filter=Q(status__in=ANSWERED_STATUSES, latest_grade=GRADE_SOLVED)),
+    "assigned": Count("status"),
+    "answered": Count("status", filter=Q(status__in=ANSWERED_STATUSES)),
+    "closed": Count("status", filter=Q(status__in=CLOSED_STATUSES)),
+    "closed_6m": Count("status", filter=closed_within_months(COMPLETION_MONTHS)),
+    "grade_a": Count("status", filter=Q(status__in=ANSWERED_STATUSES, latest_grade=GRADE_SOLVED)),
 }
 MEASURES = (*AGGREGATES, "rated", "not_rated", "satisfied", "unsatisfied")
 # What `_fold` derives from the rating column, as aggregates: the rollup's definitions (tallies.tally_rebuild).
@@ -143,9 +145,9 @@ MEASURES = (*AGGREGATES, "rated", "not_rated", "satisfied", "unsatisfied")
 _RATED = Q(status__in=ANSWERED_STATUSES, latest_rating__isnull=False) & ~Q(latest_rating="")
 TALLY_AGGREGATES: dict[str, Count] = {
     **AGGREGATES,
-    "rated": Count("pk", filter=_RATED),
-    "satisfied": Count("pk", filter=Q(status__in=ANSWERED_STATUSES, latest_rating__in=SATISFIED_LEVELS)),
-    "unsatisfied": Count("pk", filter=Q(status__in=ANSWERED_STATUSES, latest_rating=Rating.Level.UNSATISFIED)),
+    "rated": Count("status", filter=_RATED),
+    "satisfied": Count("status", filter=Q(status__in=ANSWERED_STATUSES, latest_rating__in=SATISFIED_LEVELS)),
+    "unsatisfied": Count("status", filter=Q(status__in=ANSWERED_STATUSES, latest_rating=Rating.Level.UNSATISFIED)),
 }
 
 
@@ -182,11 +184,21 @@ Params = tuple[tuple[str, str], ...]
 
 
 MEASURE_PARAMS_TUPLES: dict[str, Params] = {name: tuple(params) for name, params in MEASURE_PARAMS.items()}
+# Each measure's own filters, encoded once: the links of a row differ only in this last part.
+MEASURE_QUERIES: dict[str, str] = {name: urlencode(params) for name, params in MEASURE_PARAMS.items()}
+ASSIGNED_PARAMS: Params = (("assigned", TRUE),)
 
 
 @lru_cache(maxsize=4096)
 def _encode(params: Params) -> str:
     return urlencode(params)
+
+
+def percent_of(numerator: int, denominator: int) -> float | None:
+    """Return numerator ÷ denominator as a percentage to one decimal, or None when nothing is below the line."""
+    if not denominator:
+        return None
+    return round(numerator / denominator * 100, 1)
 
 
 @dataclass(frozen=True)
@@ -217,7 +229,7 @@ class Rate:
 
     @property
     def percent(self) -> float | None:
-        return None if self.value is None else round(self.value * 100, 1)
+        return percent_of(self.numerator.count, self.denominator.count)
 
 
 @dataclass
@@ -233,13 +245,26 @@ class StatsRow:
     rank: int | None = None
     sort_key: tuple = ()
 
-    def cell(self, measure: str) -> Cell:
+    @cached_property
+    def _shared_parts(self) -> tuple[Params, Params, Params]:
+        """The filters every number of the row carries: the page's (less those the group sets), assigned, the group."""
         grouped = {name for name, _value in self.group_params}
         base = tuple(param for param in self.base_params if param[0] not in grouped)
-        parts = (base, (("assigned", TRUE),), self.group_params, MEASURE_PARAMS_TUPLES[measure])
+        return (base, ASSIGNED_PARAMS, self.group_params)
+
+    @cached_property
+    def shared_query(self) -> str:
+        """The query string every number of the row starts with, encoded once for the row's dozen links."""
         # A province's page links thousands of numbers made of a few dozen distinct parts: encode each part once.
-        encoded = "&".join(query for query in map(_encode, parts) if query)
-        return Cell(count=self.counts[measure], params=tuple(chain.from_iterable(parts)), encoded=encoded)
+        return "&".join(query for query in map(_encode, self._shared_parts) if query)
+
+    def query(self, measure: str) -> str:
+        """Return the staff list's query string that lists the suggestions `measure` counts in this row."""
+        return f"{self.shared_query}&{MEASURE_QUERIES[measure]}"
+
+    def cell(self, measure: str) -> Cell:
+        params = (*chain.from_iterable(self._shared_parts), *MEASURE_PARAMS_TUPLES[measure])
+        return Cell(count=self.counts[measure], params=params, encoded=self.query(measure))
 
     def rate(self, name: str) -> Rate:
         numerator, denominator = RATES[name]

@@ -138,14 +138,20 @@ class SuggestionFilter(ScopedFilterSet):
         user = self.user
         if user is None:
             return
+        # The choices load only the columns their labels show: a county offers 300 deputies and 40 units, and
+        # a chosen value filters by its id alone.
         self.filters["session"].queryset = (
-            CongressSession.objects.visible_to(user).select_related("term").order_by("-start_date", "-pk")
+            CongressSession.objects.visible_to(user)
+            .select_related("term")
+            .only("number", "term", "term__number")
+            .order_by("-start_date", "-pk")
         )
-        units = Unit.objects.visible_to(user).handling().order_by("sort_order", "name")
+        units = Unit.objects.visible_to(user).handling().only("name", "short_name").order_by("sort_order", "name")
         self.filters["unit"].queryset = units
         self.filters["lead_unit"].queryset = units
-        self.filters["category"].queryset = in_scope(Category.objects.all(), user).order_by("sort_order", "name")
-        self.filters["deputy"].queryset = Deputy.objects.visible_to(user).order_by("name", "pk")
+        categories = in_scope(Category.objects.all(), user).only("name")
+        self.filters["category"].queryset = categories.order_by("sort_order", "name")
+        self.filters["deputy"].queryset = Deputy.objects.visible_to(user).only("name").order_by("name", "pk")
 
     # Each method returns the queryset unchanged for an empty value: django-filter skips those already.
 

@@ -145,9 +145,31 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
         "more_filter_names": MORE_FILTERS,
         "hidden_filter_names": HIDDEN_FILTERS,
     }
-    if context["can_act"]:
-        context["bulk_form"] = BulkForm(user=request.user, prefix="bulk")
     return render(request, "suggestions/list.html", context)
+
+
+# The list's panels that open on demand: the page leaves out their long choice lists (a county's 300 deputies
+# and its units four times over) until someone opens them; a filter already in use is shown at once.
+
+
+@login_required
+@require_GET
+def suggestion_list_more_filters(request: HttpRequest) -> HttpResponse:
+    """Return the list's "more filters" fields, showing the values in the query string."""
+    if (response := _elsewhere(request)) is not None:
+        return response
+    context = {"filter_form": SuggestionFilter(request.GET, user=request.user).form, "more_filter_names": MORE_FILTERS}
+    return render(request, "suggestions/partials/_list_more_filters.html", context)
+
+
+@login_required
+@require_GET
+def suggestion_bulk_units(request: HttpRequest) -> HttpResponse:
+    """Return the bulk assignment's unit fields for the list page."""
+    if not _is_office_staff(request.user):
+        raise PermissionDenied
+    context = {"bulk_form": BulkForm(user=request.user, prefix="bulk")}
+    return render(request, "suggestions/partials/_list_bulk_units.html", context)
 
 
 def _back_to_list(request: HttpRequest) -> HttpResponse:

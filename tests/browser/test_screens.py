@@ -101,3 +101,28 @@ def test_deputy_marks_all_messages_read_on_the_phone(demo_county, live_server, b
     page.locator("[data-testid=unread-count]").wait_for(state="detached")
     assert page.get_by_role("button", name="全部标为已读").count() == 0
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_suggestion_lists_panels_load_their_choices_when_opened(demo_county, live_server, browser, width):
+    from suggestions.models import Suggestion
+    from tests.suggestions.factories import SuggestionFactory
+
+    SuggestionFactory(body=demo_county.congress, session=demo_county.session, status=Suggestion.Status.REGISTERED)
+    page = sign_in(browser, live_server, username="staff", width=width)
+    page.goto(f"{live_server.url}/suggestions/")
+    if width < 768:
+        page.get_by_role("button", name="搜索和筛选").click()
+
+    page.get_by_role("button", name="更多筛选").click()
+    page.wait_for_selector("[data-testid=more-filters-fields] select[name=deputy]")
+    assert page.locator("select[name=deputy] option", has_text="张秀英").count() == 1
+
+    page.locator("[data-row-pick]").first.check()
+    page.get_by_role("button", name="交办所选建议…").click()
+    page.wait_for_selector("#bulk-assign select[name=bulk-lead_unit]")
+    page.wait_for_selector("#bulk-assign.collapse.show")  # Bootstrap's opening transition has ended
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"suggestion-list-panels-{width}.png"), full_page=True)
+    assert page.locator("#bulk-assign select[name=bulk-lead_unit] option").count() == 4  # "---------" + 3 units
+    assert page.evaluate("document.documentElement.scrollWidth") <= width

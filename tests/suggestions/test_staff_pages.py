@@ -23,9 +23,9 @@ from tests.suggestions.factories import SuggestionFactory, assignment_of, drive,
 pytestmark = pytest.mark.django_db
 Status = Suggestion.Status
 LIST = "/suggestions/"
-# Layout (session, user, roles, body, unread count, nav) + filter choices (4) + bulk form units (3)
-# + count + status counts + rows: the same at any number of rows.
-LIST_QUERY_BOUND = 20
+# Layout (session, user, roles, body, unread count, nav) + the everyday filters' choices (3)
+# + status counts + ids + rows: the same at any number of rows. The long choice lists open on demand.
+LIST_QUERY_BOUND = 16
 
 
 @pytest.fixture
@@ -190,6 +190,62 @@ def test_the_list_costs_the_same_queries_for_5_and_60_suggestions(client, cast, 
     assert counts[0] == counts[1]
     with django_assert_max_num_queries(LIST_QUERY_BOUND):
         client.get(LIST)
+
+
+# The panels that open on demand
+
+
+def test_the_list_leaves_the_long_choice_lists_until_their_panel_opens(client, cast):
+    client.force_login(cast.staff)
+
+    text = page_text(client.get(LIST))
+
+    # "More filters" and the bulk assignment load their fields when opened (htmx on Bootstrap's show event).
+    assert 'hx-get="/suggestions/more-filters/"' in text and 'hx-get="/suggestions/bulk/units/"' in text
+    assert 'name="deputy"' not in text and 'name="bulk-lead_unit"' not in text
+    assert "正在加载…" in text
+
+
+def test_a_more_filter_in_use_is_shown_at_once_with_its_value(client, cast):
+    client.force_login(cast.staff)
+
+    text = page_text(client.get(LIST + f"?deputy={cast.lead_deputy.pk}"))
+
+    assert 'hx-get="/suggestions/more-filters/"' not in text
+    assert f'<option value="{cast.lead_deputy.pk}" selected>王芳</option>' in text
+
+
+def test_more_filters_offer_the_scopes_deputies_and_keep_the_query_strings_values(client, cast):
+    client.force_login(cast.staff)
+
+    response = client.get("/suggestions/more-filters/", {"lead_unit": cast.lead_unit.pk}, HTTP_HX_REQUEST="true")
+
+    text = page_text(response)
+    assert response.status_code == 200
+    assert all(name in text for name in ("王芳", "李强", "赵敏"))
+    assert f'<option value="{cast.lead_unit.pk}" selected>' in text
+    assert 'name="year"' in text and 'name="grade"' in text
+    assert "<html" not in text
+
+
+def test_the_bulk_units_are_for_office_staff_and_list_the_handling_units(client, cast):
+    client.force_login(cast.staff)
+    response = client.get("/suggestions/bulk/units/", HTTP_HX_REQUEST="true")
+    text = page_text(response)
+    assert response.status_code == 200
+    assert all(f'name="bulk-{name}"' in text for name in ("lead_unit", "co_units", "parallel_units"))
+    assert "县交通运输局" in text and "<html" not in text
+
+    client.force_login(cast.leader)
+    assert client.get("/suggestions/bulk/units/").status_code == 403
+    client.force_login(cast.lead_handler)
+    assert client.get("/suggestions/more-filters/").status_code == 302
+
+
+def test_the_panels_ask_for_a_login(client):
+    for url in ("/suggestions/more-filters/", "/suggestions/bulk/units/"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
 # Filters

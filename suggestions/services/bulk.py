@@ -32,6 +32,7 @@ from suggestions.services.intake import (
     check_session,
     created_event,
     mark_submitted,
+    new_suggestion,
     registered_event,
     registered_notice,
     reserve_numbers,
@@ -143,17 +144,16 @@ def _plan(
         raise ValidationError({"category": _("Choose one of this congress's active categories.")})
     check_category(body, category)
     cosigners = serving_cosigners(lead, item.cosigner_ids, pool)
-    suggestion = Suggestion(
+    suggestion = new_suggestion(
         body=body,
         session=session,
-        year=session.start_date.year if session else timezone.localdate().year,
         title=title,
         content=content,
         category=category,
         source=Suggestion.Source.IMPORT,
-        lead_deputy=lead,
-        created_by=actor,
+        lead=lead,
     )
+    suggestion.created_by = actor
     mark_submitted(suggestion, actor)
     return _Planned(suggestion=suggestion, cosigners=cosigners)
 

@@ -83,6 +83,30 @@ def serving_cosigners(lead_deputy: Deputy, cosigner_ids: Iterable[int], pool: De
     return deputies
 
 
+def new_suggestion(
+    *,
+    body: Body,
+    session: CongressSession | None,
+    title: str,
+    content: str,
+    category: Category | None,
+    source: str,
+    lead: Deputy,
+) -> Suggestion:
+    """Build, unsaved, a suggestion as entered: of the session's year, or of this year between sessions."""
+    year = session.start_date.year if session else timezone.localdate().year
+    return Suggestion(
+        body=body,
+        session=session,
+        year=year,
+        title=title,
+        content=content,
+        category=category,
+        source=source,
+        lead_deputy=lead,
+    )
+
+
 def _invite_cosigners(suggestion: Suggestion, deputies: list[Deputy], *, confirmed: bool) -> None:
     now = timezone.now()
     Signer.objects.bulk_create(
@@ -135,17 +159,11 @@ def suggestion_create(
     check_category(body, category)
     cosigners = serving_cosigners(lead_deputy, cosigner_ids)
 
-    suggestion = Suggestion.objects.create(
-        body=body,
-        session=session,
-        year=session.start_date.year if session else timezone.localdate().year,
-        title=title,
-        content=content,
-        category=category,
-        source=source,
-        lead_deputy=lead_deputy,
-        created_by=actor,
+    suggestion = new_suggestion(
+        body=body, session=session, title=title, content=content, category=category, source=source, lead=lead_deputy
     )
+    suggestion.created_by = actor
+    suggestion.save(force_insert=True)
     Signer.objects.create(suggestion=suggestion, deputy=lead_deputy, role=Signer.Role.LEAD, confirmed_at=timezone.now())
     _invite_cosigners(suggestion, cosigners, confirmed=cosigners_confirmed)
     created_event(suggestion, actor=actor, cosigners=cosigners, confirmed=cosigners_confirmed).save()

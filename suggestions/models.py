@@ -641,3 +641,42 @@ class SuggestionTallyDelta(TallyCounts):
     class Meta:
         verbose_name = _("suggestion tally change")
         verbose_name_plural = _("suggestion tally changes")
+
+
+class StatusTallyCounts(models.Model):
+    """The staff list's key and count: how many suggestions per (body, session, status), 0 standing for no session.
+
+    Every suggestion is counted, whatever its status; the statistics' tally (TallyCounts) counts only those
+    assigned, by other keys.
+    """
+
+    body_id = models.IntegerField()
+    session_id = models.IntegerField(default=0)
+    status = models.CharField(max_length=20)
+    suggestions = models.IntegerField(default=0)
+
+    KEY = ("body_id", "session_id", "status")
+    MEASURES = ("suggestions",)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.body_id} · {self.session_id} · {self.status}: {self.suggestions}"
+
+
+class SuggestionStatusTally(StatusTallyCounts):
+    """The suggestions per body, session and status, as of the last compaction (see suggestions.tallies)."""
+
+    class Meta:
+        verbose_name = _("suggestion status tally")
+        verbose_name_plural = _("suggestion status tallies")
+        constraints = [models.UniqueConstraint(fields=StatusTallyCounts.KEY, name="suggestion_status_tally_key")]
+
+
+class SuggestionStatusTallyDelta(StatusTallyCounts):
+    """A signed change to the status tally, appended by a database trigger on every write to a suggestion."""
+
+    class Meta:
+        verbose_name = _("suggestion status tally change")
+        verbose_name_plural = _("suggestion status tally changes")

@@ -12,6 +12,9 @@ The SQL is written out here, frozen with this migration; suggestions.stats holds
 live count and suggestions.tallies.tally_rebuild, and the tests hold the three equal.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.db import migrations, models
 
 DELTA = "suggestions_suggestiontallydelta"
@@ -29,6 +32,24 @@ ALL = -1
 OPERATIONS = ("insert", "update", "delete")
 # The columns a suggestion's contribution depends on.
 COUNTED_COLUMNS = (*KEY, "status", "assigned_at", "closed_at", "latest_grade", "latest_rating")
+
+
+@dataclass(frozen=True)
+class TallyTriggers:
+    """A rollup kept by triggers on the suggestions: its tables, key and measures, and what a suggestion adds to it.
+
+    `contribution(row, vendor, sign="", source="")` selects the row's key and its measures (negated by sign "-"),
+    nothing when the row is not counted; it reads only `counted_columns` of the row. Migrations of later tallies
+    build their triggers from this one's functions, so every tally is kept the same way.
+    """
+
+    name: str
+    tally: str
+    delta: str
+    key: tuple[str, ...]
+    measures: tuple[str, ...]
+    counted_columns: tuple[str, ...]
+    contribution: Callable[..., str]
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -70,13 +91,13 @@ def _contribution(row: str, vendor: str, sign: str = "", source: str = "") -> st
     return f"SELECT {', '.join(key + measures)} {source} WHERE {where}"
 
 
-def _summed(parts: list[str], table: str) -> str:
+def _summed(tally: TallyTriggers, parts: list[str], table: str) -> str:
     """Insert the parts' contributions summed per key, leaving out keys where they cancel out."""
-    columns = ", ".join(KEY + MEASURES)
-    sums = ", ".join(f"sum({name})" for name in MEASURES)
-    changed = " OR ".join(f"sum({name}) <> 0" for name in MEASURES)
+    columns = ", ".join(tally.key + tally.measures)
+    sums = ", ".join(f"sum({name})" for name in tally.measures)
+    changed = " OR ".join(f"sum({name}) <> 0" for name in tally.measures)
     union = " UNION ALL ".join(parts)
-    key = ", ".join(KEY)
+    key = ", ".join(tally.key)
     return (
         f"INSERT INTO {table} ({columns}) SELECT {key}, {sums} FROM ({union}) AS contributions "
         f"GROUP BY {key} HAVING {changed}"
@@ -92,72 +113,90 @@ def _sums_of_keys() -> list[str]:
     return parts
 
 
-def _postgresql_triggers() -> list[str]:
-    new = _contribution("n", "postgresql", source="FROM new_rows AS n")
-    old = _contribution("o", "postgresql", sign="-", source="FROM old_rows AS o")
+def _postgresql_triggers(tally: TallyTriggers) -> list[str]:
+    new = tally.contribution("n", "postgresql", source="FROM new_rows AS n")
+    old = tally.contribution("o", "postgresql", sign="-", source="FROM old_rows AS o")
     parts = {"insert": [new], "update": [new, old], "delete": [old]}
     tables = {
         "insert": "NEW TABLE AS new_rows",
         "update": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
         "delete": "OLD TABLE AS old_rows",
     }
+    bodies = {operation: _summed(tally, parts[operation], tally.delta) for operation in OPERATIONS}
+    # TRUNCATE fires no row or statement trigger of the kinds above: start the count again from nothing.
+    bodies["truncate"] = f"DELETE FROM {tally.delta}; DELETE FROM {tally.tally}"
     statements = []
-    for operation in OPERATIONS:
-        name = f"suggestion_tally_on_{operation}"
+    for operation, body in bodies.items():
+        name = f"{tally.name}_on_{operation}"
+        transition = f" REFERENCING {tables[operation]}" if operation in tables else ""
         statements += [
-            f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            f"BEGIN {_summed(parts[operation], DELTA)}; RETURN NULL; END $$",
-            f"CREATE TRIGGER {name} AFTER {operation.upper()} ON {SUGGESTION} REFERENCING {tables[operation]} "
+            f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body}; RETURN NULL; END $$",
+            f"CREATE TRIGGER {name} AFTER {operation.upper()} ON {SUGGESTION}{transition} "
             f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()",
         ]
-    # TRUNCATE fires no row or statement trigger of the kinds above: start the count again from nothing.
-    statements += [
-        "CREATE FUNCTION suggestion_tally_on_truncate() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        f"BEGIN DELETE FROM {DELTA}; DELETE FROM {TALLY}; RETURN NULL; END $$",
-        f"CREATE TRIGGER suggestion_tally_on_truncate AFTER TRUNCATE ON {SUGGESTION} "
-        "FOR EACH STATEMENT EXECUTE FUNCTION suggestion_tally_on_truncate()",
-    ]
     return statements
 
 
-def _sqlite_triggers() -> list[str]:
-    new = _contribution("NEW", "sqlite")
-    old = _contribution("OLD", "sqlite", sign="-")
+def _sqlite_triggers(tally: TallyTriggers) -> list[str]:
+    new = tally.contribution("NEW", "sqlite")
+    old = tally.contribution("OLD", "sqlite", sign="-")
     parts = {"insert": [new], "update": [new, old], "delete": [old]}
     # A row trigger can skip at once the many updates that touch nothing counted.
-    changed = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in COUNTED_COLUMNS)
+    changed = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in tally.counted_columns)
     when = {"insert": "", "update": f"WHEN {changed} ", "delete": ""}
     return [
-        f"CREATE TRIGGER suggestion_tally_on_{operation} AFTER {operation.upper()} ON {SUGGESTION} "
-        f"FOR EACH ROW {when[operation]}BEGIN {_summed(parts[operation], DELTA)}; END"
+        f"CREATE TRIGGER {tally.name}_on_{operation} AFTER {operation.upper()} ON {SUGGESTION} "
+        f"FOR EACH ROW {when[operation]}BEGIN {_summed(tally, parts[operation], tally.delta)}; END"
         for operation in OPERATIONS
     ]
 
 
-def create_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
+def create_statements(tally: TallyTriggers, vendor: str) -> list[str]:
+    """Return the statements creating the tally's triggers, then counting the suggestions already there."""
     if vendor == "postgresql":
-        statements = _postgresql_triggers()
+        statements = _postgresql_triggers(tally)
     elif vendor == "sqlite":
-        statements = _sqlite_triggers()
+        statements = _sqlite_triggers(tally)
     else:
         raise NotImplementedError(f"no suggestion tally triggers for {vendor}")
-    for statement in statements:
-        schema_editor.execute(statement, params=None)
-    # Count the suggestions already there, per key and then in the sums per session, lead unit and category.
-    schema_editor.execute(_summed([_contribution("s", vendor, source=f"FROM {SUGGESTION} AS s")], TALLY), params=None)
-    schema_editor.execute(_summed(_sums_of_keys(), TALLY), params=None)
+    existing = tally.contribution("s", vendor, source=f"FROM {SUGGESTION} AS s")
+    return [*statements, _summed(tally, [existing], tally.tally)]
 
 
-def drop_triggers(apps, schema_editor):
-    postgresql = schema_editor.connection.vendor == "postgresql"
+def drop_statements(tally: TallyTriggers, vendor: str) -> list[str]:
+    statements = []
     for operation in (*OPERATIONS, "truncate"):
-        name = f"suggestion_tally_on_{operation}"
-        if postgresql:
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name} ON {SUGGESTION}", params=None)
-            schema_editor.execute(f"DROP FUNCTION IF EXISTS {name}()", params=None)
+        name = f"{tally.name}_on_{operation}"
+        if vendor == "postgresql":
+            statements += [f"DROP TRIGGER IF EXISTS {name} ON {SUGGESTION}", f"DROP FUNCTION IF EXISTS {name}()"]
         else:
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}", params=None)
+            statements.append(f"DROP TRIGGER IF EXISTS {name}")
+    return statements
+
+
+def tally_operation(tally: TallyTriggers, *, then: Callable[[], list[str]] = list) -> migrations.RunPython:
+    """Return the operation creating the tally's triggers and counting what is there (then `then()`'s statements)."""
+
+    def create(apps, schema_editor):
+        for statement in [*create_statements(tally, schema_editor.connection.vendor), *then()]:
+            schema_editor.execute(statement, params=None)
+
+    def drop(apps, schema_editor):
+        for statement in drop_statements(tally, schema_editor.connection.vendor):
+            schema_editor.execute(statement, params=None)
+
+    return migrations.RunPython(create, drop, elidable=False)
+
+
+STATISTICS = TallyTriggers(
+    name="suggestion_tally",
+    tally=TALLY,
+    delta=DELTA,
+    key=KEY,
+    measures=MEASURES,
+    counted_columns=COUNTED_COLUMNS,
+    contribution=_contribution,
+)
 
 
 class Migration(migrations.Migration):
@@ -225,5 +264,6 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(create_triggers, drop_triggers, elidable=False),
+        # Then the sums per session, lead unit and category of what was counted.
+        tally_operation(STATISTICS, then=lambda: [_summed(STATISTICS, _sums_of_keys(), TALLY)]),
     ]

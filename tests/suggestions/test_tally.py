@@ -19,7 +19,15 @@ from django.utils import timezone
 
 from congress.models import Body, Role
 from suggestions import stats, tallies
-from suggestions.models import Answer, Category, Suggestion, SuggestionTally, SuggestionTallyDelta
+from suggestions.models import (
+    Answer,
+    Category,
+    Suggestion,
+    SuggestionStatusTally,
+    SuggestionStatusTallyDelta,
+    SuggestionTally,
+    SuggestionTallyDelta,
+)
 from suggestions.tasks import compact_suggestion_tallies
 from tests.congress.factories import BodyFactory, CountyFactory, make_user
 from tests.suggestions.factories import drive, loop_cast
@@ -161,7 +169,9 @@ def test_the_tally_equals_the_live_count_after_every_kind_of_write(world):
     keys = tallies.tally_rebuild()
     assert tally_rows() == incremental
     all_ = SuggestionTally.ALL
-    assert keys == SuggestionTally.objects.exclude(session_id=all_).exclude(lead_unit_id=all_).count() > 0
+    statistics_keys = SuggestionTally.objects.exclude(session_id=all_).exclude(lead_unit_id=all_).count()
+    assert keys == statistics_keys + SuggestionStatusTally.objects.count()
+    assert statistics_keys > 0
 
 
 def test_a_write_that_changes_nothing_counted_appends_no_change(world):
@@ -220,7 +230,8 @@ def test_the_rebuild_command_recounts_the_tally(world, capsys):
 
     call_command("rebuild_suggestion_tallies")
 
-    assert "2 keys" in capsys.readouterr().out
+    # Two statistics keys (one per session), and two status keys.
+    assert "4 keys" in capsys.readouterr().out
     assert not SuggestionTallyDelta.objects.exists()
     assert total(world)["assigned"] == 2
     assert_tally_agrees(world)
@@ -251,8 +262,11 @@ def test_a_bulk_statement_appends_one_change_per_key_it_touches(world):
     Suggestion.objects.bulk_create(rows)
 
     assert SuggestionTallyDelta.objects.count() == 2
+    # The staff list's status tally too: one key (the body, between sessions, assigned), then nothing it counts.
+    assert SuggestionStatusTallyDelta.objects.count() == 1
     Suggestion.objects.filter(title__startswith="批量").update(lead_unit=world.co_unit)
     assert SuggestionTallyDelta.objects.count() == 2 + 3
+    assert SuggestionStatusTallyDelta.objects.count() == 1
     assert_tally_agrees(world)
 
 

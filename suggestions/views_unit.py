@@ -78,8 +78,6 @@ def todo(request: HttpRequest) -> HttpResponse:
     # The counts above already hold the size of the list shown: no second COUNT over the unit's rows.
     paginator.__dict__["count"] = counts.for_show(show)
     page = paginator.get_page(request.GET.get("page"))
-    for assignment in page:
-        assignment.kind_label = Kind.LABELS.get(getattr(assignment, "kind", ""), "")
     summary = None
     if is_unit_head(user) and counts.overdue:
         summary = unit_head_summary(user=user, counts=counts, today=today)

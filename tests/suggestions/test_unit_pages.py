@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from congress import navigation
 from congress.models import Role
+from suggestions import services
 from suggestions.models import Answer, Assignment, Contact, CoOpinion, ExtensionRequest, Suggestion
 from suggestions.nav_unit import register_nav
 from suggestions.selectors_unit import Kind
@@ -271,6 +273,88 @@ def test_the_list_reads_the_same_number_of_queries_for_5_and_60_assignments(
         counted.append(len(queries))
     assert counted[0] == counted[1]
     assert response.context["counts"].total + response.context["counts"].done == 60
+
+
+# The to-do table's rows, written by a template tag
+
+
+def table_rows(response) -> list[str]:
+    """Return the HTML of each row of the to-do table's body."""
+    page = response.content.decode()
+    body = page[page.index("<tbody>") : page.index("</tbody>")]
+    return re.findall(r"<tr[ >].*?</tr>", body, flags=re.S)
+
+
+def test_a_row_awaiting_acceptance_links_the_suggestion_and_says_until_when_it_may_be_re_routed(client, cast):
+    suggestion = drive(cast, to=Status.ASSIGNED)
+    deadline = assignment_of(suggestion, cast.lead_unit).reroute_deadline
+    client.force_login(cast.lead_handler)
+
+    [row] = table_rows(client.get(TODO))
+
+    assert 'data-testid="todo-row"' in row and "table-danger" not in row
+    assert f'<a class="fw-medium" href="/suggestions/{suggestion.pk}/">{suggestion.title}</a>' in row
+    assert suggestion.reference in row and cast.lead_deputy.name in row
+    assert row.count("待签收") == 2  # in its column and, on a phone, under the title
+    assert f"{deadline:%Y-%m-%d}前可申请调整" in row
+    assert row.count(f"{deadline:%Y-%m-%d}") == 3
+    assert row.count("主办单位") == 2
+
+
+def test_an_overdue_row_is_marked_and_a_pending_extension_is_shown(client, cast):
+    suggestion = drive(cast, to=Status.HANDLING)
+    assignment = assignment_of(suggestion, cast.lead_unit)
+    services.extension_request(
+        assignment_id=assignment.pk,
+        actor=cast.lead_handler,
+        reason="需跨部门协调用地。",
+        requested_until=assignment.answer_due + dt.timedelta(days=10),
+    )
+    Assignment.objects.filter(pk=assignment.pk).update(answer_due=TODAY - dt.timedelta(days=2))
+    client.force_login(cast.lead_handler)
+
+    [row] = table_rows(client.get(TODO))
+
+    assert row.startswith('<tr class="table-danger" data-testid="todo-row">')
+    assert row.count('<span class="fw-semibold text-danger">2025-03-01</span>') == 2
+    assert row.count('<span class="badge text-bg-danger">逾期</span>') == 2
+    assert row.count('<span class="badge text-bg-warning">已申请延期</span>') == 2
+    assert "待答复" in row and "前可申请调整" not in row
+
+
+def test_a_finished_row_shows_its_status_and_the_day_it_was_completed_in_the_county(client, cast):
+    suggestion = drive(cast, to=Status.ANSWERED)
+    # 17:30 UTC is already the next day in Beijing.
+    completed = dt.datetime(2025, 3, 1, 17, 30, tzinfo=dt.UTC)
+    Assignment.objects.filter(pk=assignment_of(suggestion, cast.lead_unit).pk).update(completed_at=completed)
+    client.force_login(cast.lead_handler)
+
+    [row] = table_rows(client.get(TODO, {"show": "done"}))
+
+    assert "table-danger" not in row
+    assert row.count("2025-03-02") == 2 and "2025-03-01" not in row
+    assert row.count("已答复") == 2
+
+
+def test_titles_and_names_are_escaped(client, cast):
+    suggestion = drive(cast, to=Status.ASSIGNED)
+    Suggestion.objects.filter(pk=suggestion.pk).update(title='<script>alert("x")</script>停车')
+    client.force_login(cast.lead_handler)
+
+    [row] = table_rows(client.get(TODO))
+
+    assert "<script>" not in row
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;停车" in row
+
+
+@pytest.mark.parametrize(("show", "says"), [("all", "暂无待办事项"), ("done", "尚无已办理的建议")])
+def test_an_empty_list_says_so(client, cast, show, says):
+    client.force_login(cast.lead_handler)
+
+    response = client.get(TODO, {"show": show})
+
+    [row] = table_rows(response)
+    assert 'colspan="5"' in row and says in row and "todo-row" not in row
 
 
 # The action pages

@@ -252,16 +252,21 @@ def unit_assignment_get(*, user: User, pk: int) -> Assignment:
 
 
 def unit_assignments_of(*, user: User, suggestion: Suggestion) -> list[Assignment]:
-    """Return the user's own unit's assignments of one suggestion, the current one first."""
+    """Return the user's own unit's assignments of one suggestion, in the order the detail page lists its units.
+
+    They are taken from the suggestion's assignments and their extension requests as `suggestion_get` loads them
+    for the page, rather than read again; the suggestion itself is one the user may see.
+    """
     if not is_unit_person(user):
         return []
-    assignments = list(
-        _unit_assignments(user)
-        .filter(suggestion=suggestion)
-        .exclude(status=AStatus.WITHDRAWN)
-        .select_related("unit")
-        .annotate(extension_pending=Exists(_pending_extensions()))
-    )
+    assignments = [
+        assignment
+        for assignment in suggestion.assignments.all()
+        if assignment.unit_id == user.unit_id and assignment.status != AStatus.WITHDRAWN
+    ]
     for assignment in assignments:
         assignment.suggestion = suggestion
+        assignment.extension_pending = any(
+            request.status == ExtensionRequest.Status.PENDING for request in assignment.extension_requests.all()
+        )
     return assignments

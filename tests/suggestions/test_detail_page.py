@@ -1,0 +1,126 @@
+"""The staff detail page's reads: the whole timeline, and a number of queries that does not grow with the parts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from congress.services import record_event
+from suggestions import services
+from suggestions.models import Answer, Contact, ExtensionRequest, Suggestion
+from tests.suggestions.factories import assignment_of, drive, loop_cast
+
+pytestmark = pytest.mark.django_db
+
+Status = Suggestion.Status
+# Session, user and roles; the suggestion and its signers, units, contacts, extension requests, answers, ratings
+# and attachments; the timeline; the unread count; the supervising leaders offered by the priority form.
+STAFF_QUERY_BOUND = 14
+# The same without the priority form: the unit's panel reads its assignments from what the page loaded.
+UNIT_QUERY_BOUND = 12
+
+
+@pytest.fixture
+def cast(county):
+    return loop_cast(county)
+
+
+def detail_url(suggestion: Suggestion) -> str:
+    return reverse("suggestions:detail", args=[suggestion.pk])
+
+
+def read_both(client, small: Suggestion, big: Suggestion, bound: int, assert_max_queries) -> tuple[list[int], object]:
+    """Open both detail pages within `bound` queries; return the queries each took and the second response."""
+    counted = []
+    for suggestion in (small, big):
+        with assert_max_queries(bound) as queries:
+            response = client.get(detail_url(suggestion))
+        assert response.status_code == 200
+        counted.append(len(queries))
+    return counted, response
+
+
+def with_every_part(cast) -> Suggestion:
+    """Return an answered suggestion with three units, a co-signer, contacts and extension requests on each unit."""
+    suggestion = drive(cast, to=Status.ANSWERED, co=True, parallel=True, cosigned=True)
+    for unit in (cast.lead_unit, cast.co_unit, cast.parallel_unit):
+        assignment = assignment_of(suggestion, unit)
+        for day in (1, 2):
+            Contact.objects.create(
+                assignment=assignment,
+                method=Contact.Method.PHONE,
+                contacted_on=dt.date(2025, 3, day),
+                participants="王芳代表",
+                summary="电话沟通进展。",
+                logged_by=cast.lead_handler,
+            )
+        ExtensionRequest.objects.create(
+            assignment=assignment,
+            reason="需跨部门协调。",
+            requested_until=dt.date(2025, 9, 1),
+            status=ExtensionRequest.Status.REFUSED,
+            requested_by=cast.lead_handler,
+        )
+    return suggestion
+
+
+def test_the_timeline_gathers_the_events_of_the_suggestion_its_units_answers_and_extension_requests(client, cast):
+    suggestion = drive(cast, to=Status.ANSWERED, co=True)
+    other = drive(cast, to=Status.HANDLING)
+    request = ExtensionRequest.objects.create(
+        assignment=assignment_of(suggestion, cast.co_unit),
+        reason="需跨部门协调。",
+        requested_until=dt.date(2025, 9, 1),
+        requested_by=cast.co_handler,
+    )
+    record_event(request, actor=cast.staff, kind="request_read")
+    record_event(Answer.objects.filter(suggestion=suggestion).first(), actor=cast.staff, kind="answer_read")
+    record_event(assignment_of(suggestion, cast.co_unit), actor=cast.staff, kind="assignment_read")
+    record_event(assignment_of(other, cast.lead_unit), actor=cast.staff, kind="elsewhere")
+    client.force_login(cast.staff)
+
+    timeline = client.get(detail_url(suggestion)).context["timeline"]
+
+    kinds = [event.kind for event in timeline]
+    assert kinds[0] == "suggestion_created"
+    assert kinds[-3:] == ["request_read", "answer_read", "assignment_read"]
+    assert "elsewhere" not in kinds
+    assert [(event.created_at, event.pk) for event in timeline] == sorted((e.created_at, e.pk) for e in timeline)
+
+
+def test_the_staff_read_the_page_in_the_same_queries_however_many_parts_it_has(
+    client, cast, django_assert_max_num_queries
+):
+    small = drive(cast, to=Status.ANSWERED)
+    big = with_every_part(cast)
+    client.force_login(cast.staff)
+
+    counted, response = read_both(client, small, big, STAFF_QUERY_BOUND, django_assert_max_num_queries)
+
+    assert counted[0] == counted[1]
+    assert len(response.context["timeline"]) > 10
+    assert response.content.decode().count("电话沟通进展。") == 6
+
+
+def test_a_unit_reads_the_page_with_its_panel_in_the_same_queries_however_many_parts_it_has(
+    client, cast, django_assert_max_num_queries
+):
+    small = drive(cast, to=Status.HANDLING)
+    big = drive(cast, to=Status.HANDLING, co=True, parallel=True, cosigned=True)
+    for suggestion in (small, big):
+        services.contact_log(
+            assignment_id=assignment_of(suggestion, cast.lead_unit).pk,
+            actor=cast.lead_handler,
+            method=Contact.Method.PHONE,
+            contacted_on=dt.date.today(),
+            participants="王芳代表",
+            summary="电话沟通进展。",
+        )
+    client.force_login(cast.lead_handler)
+
+    counted, response = read_both(client, small, big, UNIT_QUERY_BOUND, django_assert_max_num_queries)
+
+    assert counted[0] == counted[1]
+    assert response.context["unit_actions"]

@@ -54,11 +54,17 @@ class StatsFilterForm(StyledForm):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # Only the columns the labels show, as the staff list's filters load them: a province offers 300 units.
         self.fields["session"].queryset = (
-            CongressSession.objects.visible_to(user).select_related("term").order_by("-start_date", "-pk")
+            CongressSession.objects.visible_to(user)
+            .select_related("term")
+            .only("number", "term__number")
+            .order_by("-start_date", "-pk")
         )
-        self.fields["unit"].queryset = Unit.objects.visible_to(user).handling().order_by("sort_order", "name")
-        self.fields["category"].queryset = in_scope(Category.objects.all(), user).order_by("sort_order", "name")
+        units = Unit.objects.visible_to(user).handling().only("name", "short_name")
+        self.fields["unit"].queryset = units.order_by("sort_order", "name")
+        categories = in_scope(Category.objects.all(), user).only("name")
+        self.fields["category"].queryset = categories.order_by("sort_order", "name")
 
     def clean(self):
         data = super().clean()

@@ -239,8 +239,12 @@ class Suggestion(models.Model):
             models.Index(fields=["body", "-created_at", "-id"], name="suggestion_recent_idx"),
             # The pages of a large list read their ids from an index already in the list's order, the
             # scope's body (and the status) riding along so no row is read to skip it:
-            # the API's newest first,
+            # the API's newest first, overall and within one session (filtered by session, the list read and
+            # sorted every row of the session to return fifty),
             models.Index(fields=["-created_at", "-id", "body"], name="suggestion_newest_idx"),
+            models.Index(
+                fields=["session", "-created_at", "-id"], include=["body"], name="suggestion_session_newest_idx"
+            ),
             # the staff list's due-date order, for everything not overdue,
             models.Index(
                 fields=["due_date", "-created_at", "-id"], include=["body", "status"], name="suggestion_due_order_idx"

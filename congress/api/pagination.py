@@ -31,7 +31,8 @@ class IdFirstCursorPagination(CursorPagination):
 
     The first read touches only the columns of the ordering (an index-only scan when an index holds them
     and the scope's key), however many rows the collection has; the second loads the page's rows with
-    everything the serializer needs, by primary key.
+    everything the serializer needs, by primary key. A view may name where those rows come from with
+    `get_page_queryset()`: the ids have passed its filters already, so it need not filter them again.
     """
 
     def paginate_queryset(self, queryset, request, view=None):
@@ -40,7 +41,9 @@ class IdFirstCursorPagination(CursorPagination):
         keys = super().paginate_queryset(queryset.values(*fields), request, view)
         if keys is None:
             return None
-        rows = queryset.order_by().in_bulk([key["pk"] for key in keys])
+        get_page_queryset = getattr(view, "get_page_queryset", None)
+        rows_from = queryset.order_by() if get_page_queryset is None else get_page_queryset()
+        rows = rows_from.in_bulk([key["pk"] for key in keys])
         # A row deleted between the two reads is left out, not an error.
         return [rows[key["pk"]] for key in keys if key["pk"] in rows]
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent
@@ -120,8 +124,62 @@ class SuggestionSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    # What to_representation reads, and all a list page loads (SuggestionViewSet.get_page_queryset).
+    JOINS = ("session", "category", "lead_deputy", "lead_unit")
+    COLUMNS = (
+        *("id", "body", "session", "year", "number", "title", "status", "source", "category", "lead_deputy"),
+        *("lead_unit", "is_priority", "is_public", "due_date", "latest_grade"),
+        *("submitted_at", "registered_at", "assigned_at", "answered_at", "closed_at", "created_at", "updated_at"),
+        *("session__number", "category__name", "lead_deputy__name", "lead_unit__name"),
+    )
+
     def get_is_overdue(self, suggestion: Suggestion) -> bool:
         return suggestion.is_overdue()
+
+    def to_representation(self, suggestion: Suggestion) -> dict[str, Any]:
+        """Write the fields above as DRF would, in one pass.
+
+        A list page writes 50 to 200 rows: field by field, DRF took about 150 µs a row, most of it looking up
+        the time zone for each of the seven datetimes. The tests hold this to DRF's own output.
+        """
+        zone = timezone.get_current_timezone()
+
+        def moment(value: dt.datetime | None) -> str | None:
+            if value is None:
+                return None
+            text = value.astimezone(zone).isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+        category, lead_unit = suggestion.category, suggestion.lead_unit
+        return {
+            "id": suggestion.pk,
+            "body": suggestion.body_id,
+            "session": suggestion.session_id,
+            "year": suggestion.year,
+            "number": suggestion.number,
+            "reference": suggestion.reference,
+            "title": suggestion.title,
+            "status": suggestion.status,
+            "source": suggestion.source,
+            "category": suggestion.category_id,
+            "category_name": None if category is None else category.name,
+            "lead_deputy": suggestion.lead_deputy_id,
+            "lead_deputy_name": suggestion.lead_deputy.name,
+            "lead_unit": suggestion.lead_unit_id,
+            "lead_unit_name": None if lead_unit is None else lead_unit.name,
+            "is_priority": suggestion.is_priority,
+            "is_public": suggestion.is_public,
+            "due_date": None if suggestion.due_date is None else suggestion.due_date.isoformat(),
+            "is_overdue": suggestion.is_overdue(),
+            "latest_grade": suggestion.latest_grade,
+            "submitted_at": moment(suggestion.submitted_at),
+            "registered_at": moment(suggestion.registered_at),
+            "assigned_at": moment(suggestion.assigned_at),
+            "answered_at": moment(suggestion.answered_at),
+            "closed_at": moment(suggestion.closed_at),
+            "created_at": moment(suggestion.created_at),
+            "updated_at": moment(suggestion.updated_at),
+        }
 
 
 class SignerSerializer(serializers.ModelSerializer):
@@ -323,6 +381,9 @@ class SuggestionDetailSerializer(SuggestionSerializer):
 
     def _nested_context(self) -> dict:
         return self.context
+
+    # One suggestion with nested lists: field by field, not the list's written-out row.
+    to_representation = serializers.ModelSerializer.to_representation
 
 
 # Writing

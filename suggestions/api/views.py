@@ -122,6 +122,14 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     def get_queryset(self):
         return suggestion_list(user=self.request.user)
 
+    def get_page_queryset(self):
+        """Read a list page's rows by id (IdFirstCursorPagination): only the list serializer's columns.
+
+        The ids came from get_queryset, scope and filters applied; checking them again would cost PostgreSQL
+        a plan over the scope's bodies for rows it has just chosen.
+        """
+        return Suggestion.objects.select_related(*SuggestionSerializer.JOINS).only(*SuggestionSerializer.COLUMNS)
+
     def perform_content_negotiation(self, request, force=False):
         # The letter is a file, not JSON: serve it whatever the Accept header asks for.
         return super().perform_content_negotiation(request, force=force or self.action == "letter")

@@ -6,7 +6,11 @@ that is already in the list's order costs a fraction of a millisecond, and loadi
 
 `IdPaginator` is Django's `Paginator` (the templates' `page.has_next`, `paginator.num_pages`, … work
 unchanged) over one or more ordered querysets shown one after another — e.g. the overdue suggestions,
-each in due-date order, then the rest — whose sizes the caller already knows from its counts.
+each in due-date order, then the rest — whose sizes the caller already knows from its counts. A part may
+also be anything that slices into ids: the list of them, when the caller has read them already.
+
+A list too long to count (a text search matching a hundred thousand suggestions) can be paged over its first
+rows only: the counts then cover those, and `capped` tells the templates the list goes on.
 """
 
 from __future__ import annotations
@@ -21,24 +25,27 @@ from django.db.models import QuerySet
 class IdPaginator(Paginator):
     """Pages through `parts` in turn; each part's page ids are read first, then `load` turns ids into rows.
 
-    `counts[i]` must be the size of `parts[i]`; `load(ids)` returns the objects of those ids (in any order:
-    the page puts them back in the ids' order).
+    `counts[i]` must be the size of `parts[i]` (or of its first rows that are paged, when `capped`);
+    `load(ids)` returns the objects of those ids (in any order: the page puts them back in the ids' order).
     """
 
     def __init__(
         self,
-        parts: Sequence[QuerySet],
+        parts: Sequence[QuerySet | Any],
         per_page: int,
         *,
         counts: Sequence[int],
         load: Callable[[list[Any]], Iterable[Any]],
+        capped: bool = False,
     ) -> None:
         if len(parts) != len(counts):
             raise ValueError("every part needs its count")
         super().__init__(parts, per_page)
-        self.parts = list(parts)
+        # Slicing a part gives the ids of that stretch: a query for a queryset, items for a list of ids.
+        self.parts = [part.values_list("pk", flat=True) if isinstance(part, QuerySet) else part for part in parts]
         self.counts = list(counts)
         self.load = load
+        self.capped = capped
         # Paginator.count is a cached property: the caller's counts answer it without another query.
         self.__dict__["count"] = sum(self.counts)
 
@@ -53,7 +60,7 @@ class IdPaginator(Paginator):
         for part, size in zip(self.parts, self.counts, strict=True):
             low, high = max(bottom - start, 0), min(top - start, size)
             if low < high:
-                ids.extend(part.values_list("pk", flat=True)[low:high])
+                ids.extend(part[low:high])
             start += size
         by_id = {row.pk: row for row in self.load(ids)} if ids else {}
         # A row gone between the two reads (deleted meanwhile) is simply not shown.

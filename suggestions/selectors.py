@@ -7,12 +7,15 @@ costs the same number of queries for 5 rows as for 50.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page
+from django.core.validators import EMPTY_VALUES
+from django.db import connection, transaction
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
@@ -20,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congress.models import Event
 from congress.pagination import IdPaginator
+from suggestions import tallies
 from suggestions.filters import SuggestionFilter
 from suggestions.models import (
     Answer,
@@ -30,6 +34,7 @@ from suggestions.models import (
     Signer,
     Suggestion,
 )
+from suggestions.stats import NONE_VALUE
 
 if TYPE_CHECKING:
     from congress.models import User
@@ -105,11 +110,34 @@ def suggestion_list(*, user: User, filters: Mapping[str, Any] | None = None) -> 
 
 @dataclass
 class ListPage:
-    """One page of the staff list, and the counts by status of everything the filters keep."""
+    """One page of the staff list, and the counts by status of everything the filters keep.
+
+    `capped`: a text search found more than SEARCH_COUNT_CAP suggestions; the list then pages through the first
+    SEARCH_COUNT_CAP in its order, without counts by status, and `overdue` counts only the overdue ones among them.
+    """
 
     page: Page
     status_counts: dict[str, int]
     overdue: int
+    capped: bool = False
+
+
+# Past this many matches a text search counts no further: counting every suggestion holding a common term
+# costs a scan of the whole scope, and a list that long is read by narrowing the search, not by paging.
+SEARCH_COUNT_CAP = 1_000
+# The filters under which the status tally can count the list: its key holds the session and the status.
+TALLIED_FILTERS = frozenset({"session", "status"})
+
+
+@dataclass
+class _Counted:
+    """What the list's pages need: the parts of its order with their sizes, and the counts it shows."""
+
+    parts: list[Any]
+    sizes: list[int]
+    status_counts: dict[str, int]
+    overdue: int
+    capped: bool = False
 
 
 def suggestion_list_page(
@@ -119,23 +147,103 @@ def suggestion_list_page(
 
     The order "overdue first, then by due date" is read as two parts, each in the order of an index
     (the overdue ones, then the rest), so a page costs the same for 50 suggestions as for a province's
-    million: one grouped count, the page's ids, and its rows.
+    million: the counts, the page's ids, and its rows. The counts by status come from the status tally when
+    only the session and status filters are set and are counted live otherwise; the overdue ones are always
+    counted live (they depend on the day), from the index of the open suggestions' due dates. A text search
+    reads at most SEARCH_COUNT_CAP + 1 of its matches (see `_searched`).
     """
     today = today or timezone.localdate()
-    filtered = SuggestionFilter(filters, queryset=Suggestion.objects.visible_to(user), user=user).qs
-    counts = suggestion_status_counts(filtered, today=today)
-    overdue = counts.pop(OVERDUE_KEY)
-    parts = [
-        filtered.filter(_overdue(today)).order_by(*DUE_ORDER),
-        filtered.exclude(_overdue(today)).order_by(*DUE_ORDER),
-    ]
+    filterset = SuggestionFilter(filters, queryset=Suggestion.objects.visible_to(user), user=user)
+    filtered = filterset.qs
+    # Filters the form refused are left out of the list, as of its counts.
+    cleaned = filterset.form.cleaned_data if filterset.is_bound else {}
+    overdue_part = filtered.filter(_overdue(today)).order_by(*DUE_ORDER)
+    rest_part = filtered.exclude(_overdue(today)).order_by(*DUE_ORDER)
+    if cleaned.get("q"):
+        counted = _searched(filtered, overdue_part=overdue_part, rest_part=rest_part, today=today)
+    else:
+        if _tally_serves(user=user, cleaned=cleaned):
+            counts = _tallied_status_counts(user=user, cleaned=cleaned, overdue=overdue_part)
+        else:
+            counts = suggestion_status_counts(filtered, today=today)
+        overdue = counts.pop(OVERDUE_KEY)
+        sizes = [overdue, sum(counts.values()) - overdue]
+        counted = _Counted([overdue_part, rest_part], sizes, status_counts=counts, overdue=overdue)
     paginator = IdPaginator(
-        parts,
+        counted.parts,
         per_page,
-        counts=[overdue, sum(counts.values()) - overdue],
+        counts=counted.sizes,
         load=lambda ids: Suggestion.objects.select_related(*LIST_COLUMNS).filter(pk__in=ids),
+        capped=counted.capped,
     )
-    return ListPage(page=paginator.get_page(number), status_counts=counts, overdue=overdue)
+    return ListPage(
+        page=paginator.get_page(number),
+        status_counts=counted.status_counts,
+        overdue=counted.overdue,
+        capped=counted.capped,
+    )
+
+
+def _searched(filtered: QuerySet, *, overdue_part: QuerySet, rest_part: QuerySet, today: dt.date) -> _Counted:
+    """Count and order a text search's matches, reading at most SEARCH_COUNT_CAP + 1 of them to count.
+
+    A common term (路) is in a tenth of a county's suggestions, and the text has no index that finds it: counting
+    them all reads the county. Up to SEARCH_COUNT_CAP + 1 matches, found in no particular order, are read first
+    with their status; when that is all of them they are the list, sorted in its order. Past the cap the list
+    pages through its first SEARCH_COUNT_CAP in its order, without counts by status.
+    """
+    found = Suggestion.objects.filter(pk__in=filtered.order_by().values("pk")[: SEARCH_COUNT_CAP + 1])
+    found = found.annotate(late=overdue_first(today)).order_by("late", *DUE_ORDER)
+    rows = list(found.values_list("pk", "status", "late"))
+    if len(rows) <= SEARCH_COUNT_CAP:
+        overdue = sum(1 for _pk, _status, late in rows if late == 0)
+        counts = dict(Counter(status for _pk, status, _late in rows))
+        return _Counted([[pk for pk, _status, _late in rows]], [len(rows)], status_counts=counts, overdue=overdue)
+    # Which of the first SEARCH_COUNT_CAP are overdue, read once: they are also the overdue part's ids.
+    overdue_ids = list(overdue_part.values_list("pk", flat=True)[:SEARCH_COUNT_CAP])
+    return _Counted(
+        [overdue_ids, _InIndexOrder(rest_part)],
+        [len(overdue_ids), SEARCH_COUNT_CAP - len(overdue_ids)],
+        status_counts={},
+        overdue=len(overdue_ids),
+        capped=True,
+    )
+
+
+class _InIndexOrder:
+    """The ids of an ordered queryset, read by walking the index that holds its order (PostgreSQL).
+
+    Past the cap a search's matches are many, so walking the due-date index in order meets a page's worth of
+    them soon (a tenth of a second for 路 in a county, at page 20); but the planner, which cannot tell how
+    common a term is in text it keeps no statistics on, sorts every match of the scope instead (two seconds,
+    whatever the page). Sorting is therefore turned off for that one statement, in its own transaction.
+    """
+
+    def __init__(self, queryset: QuerySet) -> None:
+        self.ids = queryset.values_list("pk", flat=True)
+
+    def __getitem__(self, items: slice) -> list[Any]:
+        if connection.vendor != "postgresql":
+            return list(self.ids[items])
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_sort = off")
+            return list(self.ids[items])
+
+
+def _tally_serves(*, user: User, cleaned: Mapping[str, Any]) -> bool:
+    """Tell whether the status tally can count the list under these (cleaned) filters."""
+    if any(value not in EMPTY_VALUES for name, value in cleaned.items() if name not in TALLIED_FILTERS):
+        return False
+    return tallies.tally_serves(user=user, filters=cleaned)
+
+
+def _tallied_status_counts(*, user: User, cleaned: Mapping[str, Any], overdue: QuerySet) -> dict[str, int]:
+    session = cleaned.get("session")
+    if session is not None:
+        session = 0 if session == NONE_VALUE else session.pk
+    return tallies.tally_status_counts(
+        user=user, session=session, statuses=cleaned.get("status") or (), beside={OVERDUE_KEY: overdue}
+    )
 
 
 def suggestion_status_counts(queryset: QuerySet[Suggestion], *, today: dt.date | None = None) -> dict[str, int]:

@@ -28,7 +28,6 @@ from suggestions.filters import SuggestionFilter
 from suggestions.models import (
     Answer,
     Assignment,
-    Contact,
     ExtensionRequest,
     Rating,
     Signer,
@@ -261,19 +260,16 @@ def suggestion_status_counts(queryset: QuerySet[Suggestion], *, today: dt.date |
 
 
 def suggestion_get(*, user: User, pk: int) -> Suggestion:
-    """Return one suggestion the user may see with everything its detail page shows, or raise Http404."""
+    """Return one suggestion the user may see with everything its detail page shows, or raise Http404.
+
+    Only what the page and the API show is joined: not who logged a contact, sent an opinion or decided a request.
+    """
     assignments = (
-        Assignment.objects.select_related("unit", "assigned_by", "accepted_by", "co_opinion__sent_by")
-        .prefetch_related(
-            Prefetch("contacts", queryset=Contact.objects.select_related("logged_by")),
-            Prefetch(
-                "extension_requests",
-                queryset=ExtensionRequest.objects.select_related("requested_by", "decided_by"),
-            ),
-        )
+        Assignment.objects.select_related("unit", "co_opinion")
+        .prefetch_related("contacts", "extension_requests")
         .order_by(ASSIGNMENT_ROLE_ORDER, "assigned_at", "id")
     )
-    answers = Answer.objects.select_related("assignment__unit", "answered_by").prefetch_related(
+    answers = Answer.objects.select_related("assignment__unit").prefetch_related(
         Prefetch("ratings", queryset=Rating.objects.select_related("deputy").order_by("rated_at", "id"))
     )
     signers = Signer.objects.select_related("deputy").order_by(

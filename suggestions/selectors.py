@@ -215,7 +215,7 @@ class _InIndexOrder:
     Past the cap a search's matches are many, so walking the due-date index in order meets a page's worth of
     them soon (a tenth of a second for 路 in a county, at page 20); but the planner, which cannot tell how
     common a term is in text it keeps no statistics on, sorts every match of the scope instead (two seconds,
-    whatever the page). Sorting is therefore turned off for that one statement, in its own transaction.
+    whatever the page). Sorting is therefore turned off for that one statement only.
     """
 
     def __init__(self, queryset: QuerySet) -> None:
@@ -226,7 +226,10 @@ class _InIndexOrder:
             return list(self.ids[items])
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_sort = off")
-            return list(self.ids[items])
+            ids = list(self.ids[items])
+            # Inside a caller's transaction SET LOCAL would last until that one ends (a failure rolls it back).
+            cursor.execute("RESET enable_sort")
+            return ids
 
 
 def _tally_serves(*, user: User, cleaned: Mapping[str, Any]) -> bool:

@@ -29,6 +29,22 @@ class StyledForm(forms.Form):
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
+def share_choices(form: forms.Form, *names: str) -> None:
+    """Let model choice fields that offer the same queryset read it once to render, instead of once each.
+
+    The fields keep their querysets, so what is sent is still checked against them; only the options shown
+    come from the one read (e.g. an assignment's lead, co-handling and parallel units).
+    """
+    fields = [form.fields[name] for name in names]
+    objects = list(fields[0].queryset)
+    for field in fields:
+        iterator = field.iterator(field)
+        choices = [iterator.choice(obj) for obj in objects]
+        if getattr(field, "empty_label", None) is not None:
+            choices.insert(0, ("", field.empty_label))
+        field.widget.choices = choices
+
+
 class CalendarYearForm(StyledForm):
     """A calendar entry made on one year's page: its dates must touch that year."""
 

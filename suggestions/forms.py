@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from congress.forms import StyledForm
+from congress.forms import StyledForm, share_choices
 from congress.models import CongressSession, Role, Unit, User
 from congress.querysets import in_scope
 from deputies.models import Deputy
@@ -160,6 +160,8 @@ class AssignForm(ActionForm):
             self.fields[name].queryset = units
         for name in ("co_units", "parallel_units"):
             self.fields[name].widget.attrs["size"] = 5
+        if not self.is_bound:
+            share_choices(self, "lead_unit", "co_units", "parallel_units")
 
     def clean(self):
         data = super().clean()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
 
@@ -42,3 +43,25 @@ def test_labels_values_and_attributes_are_escaped():
 def test_other_widgets_still_use_the_templates():
     html = forms.CharField().widget.render("name", "<b>", renderer=PortalFormRenderer())
     assert html == '<input type="text" name="name" value="&lt;b&gt;">'
+
+
+@pytest.mark.django_db
+def test_shared_choices_read_the_queryset_once_and_still_check_what_is_sent(django_assert_num_queries):
+    from congress.forms import share_choices
+    from congress.models import Unit
+    from tests.congress.factories import UnitFactory
+
+    first, second = UnitFactory(name="县交通运输局"), UnitFactory(name="县财政局")
+
+    class Pick(forms.Form):
+        lead = forms.ModelChoiceField(queryset=Unit.objects.order_by("pk"))
+        others = forms.ModelMultipleChoiceField(queryset=Unit.objects.order_by("pk"), required=False)
+
+    form = Pick(renderer=PortalFormRenderer())
+    with django_assert_num_queries(1):
+        share_choices(form, "lead", "others")
+        lead, others = str(form["lead"]), str(form["others"])
+    assert lead.count("<option") == 3 and '<option value="" selected>---------</option>' in lead
+    assert others.count("<option") == 2 and f'<option value="{second.pk}">县财政局</option>' in others
+    assert Pick({"lead": first.pk, "others": [second.pk]}).is_valid()
+    assert not Pick({"lead": 999_999}).is_valid()

@@ -7,30 +7,18 @@ and {% url %} at a time, they cost more than the queries behind the page. The ma
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django import template
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from congress.rows import href_for, labels, ymd
 from suggestions.models import Assignment
 from suggestions.selectors_unit import Kind, Show
 
 register = template.Library()
-
-
-def ymd(value: dt.date | dt.datetime | None) -> str:
-    """Write a date as the `date:"Y-m-d"` filter does, a moment in the portal's time zone; "" for none."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        value = value.date()
-    return value.isoformat()
 
 
 def _done_row(assignment: Assignment, statuses: dict[str, str]) -> tuple[str, str, str]:
@@ -66,22 +54,6 @@ def _todo_row(
     return cell, phone, todo
 
 
-def _labels(choices: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """Each choice's label, translated and escaped once for the whole table rather than once a row."""
-    return {value: conditional_escape(label) for value, label in choices}
-
-
-def _detail_href() -> Callable[[int], str]:
-    """Return a function giving a suggestion's detail address, reversed once for the table rather than once a row."""
-    head, _sentinel, tail = reverse("suggestions:detail", args=[_SENTINEL]).rpartition(str(_SENTINEL))
-    head, tail = conditional_escape(head), conditional_escape(tail)
-    return lambda pk: f"{head}{int(pk)}{tail}"
-
-
-# An id no suggestion has, to find where the id stands in the detail page's address.
-_SENTINEL = 987654321
-
-
 @register.simple_tag
 def todo_rows(assignments: Iterable[Assignment], show: str) -> SafeString:
     """The to-do table's rows: due date, suggestion, deputy, the unit's role and what it owes (or its status)."""
@@ -89,10 +61,10 @@ def todo_rows(assignments: Iterable[Assignment], show: str) -> SafeString:
     overdue_badge = f'<span class="badge text-bg-danger">{conditional_escape(_("Overdue"))}</span>'
     extension_badge = f'<span class="badge text-bg-warning">{conditional_escape(_("Extension requested"))}</span>'
     not_numbered = conditional_escape(_("Not yet numbered"))
-    roles = _labels(Assignment.Role.choices)
-    statuses = _labels(Assignment.Status.choices)
-    kinds = _labels(Kind.LABELS.items())
-    detail_href = _detail_href()
+    roles = labels(Assignment.Role.choices)
+    statuses = labels(Assignment.Status.choices)
+    kinds = labels(Kind.LABELS.items())
+    detail_href = href_for("suggestions:detail")
     rows = []
     for assignment in assignments:
         suggestion = assignment.suggestion

@@ -31,6 +31,11 @@ class WorkingCalendar:
         span = abs(days) * 2 + _SLACK_DAYS
         return cls(day - dt.timedelta(days=span if days < 0 else 1), day + dt.timedelta(days=span))
 
+    @classmethod
+    def through(cls, start: dt.date, last: dt.date) -> WorkingCalendar:
+        """Load from `start` to a little past `last`: enough to find the next working day after any day between."""
+        return cls(start, last + dt.timedelta(days=_SLACK_DAYS))
+
     def is_working_day(self, day: dt.date) -> bool:
         if not self.start <= day <= self.end:
             raise ValueError(f"{day} lies outside the loaded range {self.start}..{self.end}")

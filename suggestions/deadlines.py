@@ -15,7 +15,7 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
-from congress.calendar import add_working_days
+from congress.calendar import WorkingCalendar, add_working_days
 from congress.models import Body
 from suggestions.models import SuggestionPolicy
 
@@ -52,12 +52,23 @@ class AssignmentDeadlines:
 
 
 def assignment_deadlines(policy: SuggestionPolicy, assigned_on: dt.date) -> AssignmentDeadlines:
-    """Compute the deadlines that start running when a unit is assigned on `assigned_on`."""
+    """Compute the deadlines that start running when a unit is assigned on `assigned_on`.
+
+    The same rules as `add_working_days` and `months_then_working_day`, from one read of the calendar.
+    """
+    reroute_days = policy.reroute_window_working_days
+    co_opinion, answer, hard = (
+        add_months(assigned_on, months)
+        for months in (policy.co_opinion_months, policy.answer_months, policy.answer_max_months)
+    )
+    # n working days lie within 2n calendar days plus the longest holiday, which `through` adds.
+    last = max(co_opinion, answer, hard, assigned_on + dt.timedelta(days=2 * reroute_days))
+    working = WorkingCalendar.through(assigned_on, last)
     return AssignmentDeadlines(
-        reroute_deadline=add_working_days(assigned_on, policy.reroute_window_working_days),
-        co_opinion_due=months_then_working_day(assigned_on, policy.co_opinion_months),
-        answer_due=months_then_working_day(assigned_on, policy.answer_months),
-        hard_deadline=months_then_working_day(assigned_on, policy.answer_max_months),
+        reroute_deadline=working.add_working_days(assigned_on, reroute_days),
+        co_opinion_due=working.add_working_days(co_opinion, 0),
+        answer_due=working.add_working_days(answer, 0),
+        hard_deadline=working.add_working_days(hard, 0),
     )
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from congress.calendar import add_working_days
 from suggestions.deadlines import (
     add_months,
     assign_due,
@@ -73,3 +74,16 @@ def test_without_a_policy_the_domain_defaults_apply_and_nothing_is_written(count
     assert (policy.answer_months, policy.answer_max_months, policy.rating_window_working_days) == (3, 6, 20)
     assert (policy.rehandle_months, policy.reroute_window_working_days, policy.co_opinion_months) == (2, 7, 1)
     assert SuggestionPolicy.objects.count() == 0
+
+
+def test_assignment_deadlines_read_the_calendar_once_and_agree_with_each_rule(county, django_assert_num_queries):
+    policy = policy_for(county.congress)
+    policy.reroute_window_working_days = 7
+    for offset in range(0, 400, 3):  # every third day of a year and a month, the Spring Festival and National Day
+        day = D(2025, 1, 1) + dt.timedelta(days=offset)
+        with django_assert_num_queries(1):
+            deadlines = assignment_deadlines(policy, day)
+        assert deadlines.reroute_deadline == add_working_days(day, 7)
+        assert deadlines.co_opinion_due == months_then_working_day(day, policy.co_opinion_months)
+        assert deadlines.answer_due == months_then_working_day(day, policy.answer_months)
+        assert deadlines.hard_deadline == months_then_working_day(day, policy.answer_max_months)

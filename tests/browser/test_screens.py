@@ -103,12 +103,21 @@ def test_deputy_marks_all_messages_read_on_the_phone(demo_county, live_server, b
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
-@pytest.mark.parametrize("width", [1280, 390])
-def test_the_suggestion_lists_panels_load_their_choices_when_opened(demo_county, live_server, browser, width):
+@pytest.fixture
+def registered_suggestion(demo_county):
+    """One suggestion to tick; made before the browser starts (see `browser`)."""
     from suggestions.models import Suggestion
     from tests.suggestions.factories import SuggestionFactory
 
-    SuggestionFactory(body=demo_county.congress, session=demo_county.session, status=Suggestion.Status.REGISTERED)
+    return SuggestionFactory(
+        body=demo_county.congress, session=demo_county.session, status=Suggestion.Status.REGISTERED
+    )
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_suggestion_lists_panels_load_their_choices_when_opened(
+    demo_county, registered_suggestion, live_server, browser, width
+):
     page = sign_in(browser, live_server, username="staff", width=width)
     page.goto(f"{live_server.url}/suggestions/")
     if width < 768:

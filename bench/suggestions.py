@@ -44,6 +44,8 @@ PASSWORD = "bench-Password-1"
 CASES: list[tuple[str, str, str]] = [
     ("minimal view (baseline)", MINIMAL_URL, "county"),
     ("minimal signed-in view (baseline)", MINIMAL_LOGIN_URL, "county"),
+    ("staff home (to-do list), county", "/", "county"),
+    ("staff home (to-do list), province", "/", "province"),
     ("stats page, one county (125k)", "/suggestions/stats/", "county"),
     ("stats page, county, latest session", "/suggestions/stats/?session={session}", "county"),
     ("stats page, county, one unit", "/suggestions/stats/?unit={unit}", "county"),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from congress.models import UNIT_ROLES, Body, Role, Unit, User
@@ -13,12 +15,42 @@ from congress.models import UNIT_ROLES, Body, Role, Unit, User
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class ChoicesReadAtOnce(ModelChoiceIterator):
+    """Read a model choice field's options with one plain query.
+
+    Django reads them through `QuerySet.iterator()`, which on PostgreSQL declares a server-side cursor (held
+    past the transaction, so materialised) and costs 1–4 ms a field to save memory on lists of a few hundred.
+    """
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        # A clone, so the field's own queryset keeps no result cache between renders.
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+@cache
+def read_at_once(iterator: type[ModelChoiceIterator]) -> type[ModelChoiceIterator]:
+    """Return `iterator` reading its options as `ChoicesReadAtOnce` does, keeping what it adds (a null choice)."""
+    if iterator is ModelChoiceIterator or issubclass(iterator, ChoicesReadAtOnce):
+        return ChoicesReadAtOnce
+    # The subclass's own __iter__ calls super().__iter__(), which this order makes ChoicesReadAtOnce's.
+    return type(f"{iterator.__name__}ReadAtOnce", (iterator, ChoicesReadAtOnce), {})
+
+
 class StyledForm(forms.Form):
-    """A form whose widgets carry Bootstrap's classes, so templates render fields plainly."""
+    """A form whose widgets carry Bootstrap's classes, so templates render fields plainly.
+
+    Its model choice fields read their options with one plain query (`ChoicesReadAtOnce`).
+    """
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField) and issubclass(field.iterator, ModelChoiceIterator):
+                field.iterator = read_at_once(field.iterator)
+                field.widget.choices = field.choices
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
                 css = "form-check-input"

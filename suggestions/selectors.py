@@ -119,6 +119,8 @@ class ListPage:
     status_counts: dict[str, int]
     overdue: int
     capped: bool = False
+    # The filter form the list was filtered with, bound to the query string, for the page to show.
+    filter_form: Any = None
 
 
 # Past this many matches a text search counts no further: counting every suggestion holding a common term
@@ -180,6 +182,7 @@ def suggestion_list_page(
         status_counts=counted.status_counts,
         overdue=counted.overdue,
         capped=counted.capped,
+        filter_form=filterset.form,
     )
 
 

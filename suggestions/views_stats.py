@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -22,6 +24,12 @@ from suggestions.models import Category
 # The staff suggestion list every number links to, with the filters in its query string.
 SUGGESTION_LIST_PATH = "/suggestions/"
 YES_NO = [("", _("All")), (stats.TRUE, _("Priority supervision")), (stats.FALSE, _("Not priority-supervised"))]
+# A province's page has some 500 group rows: each group table shows its first rows, and all of them on asking.
+STATS_TABLE_ROWS = 50
+# The query parameter that opens a table in full, repeatable; the page's own, never a filter.
+SHOW_ALL_PARAM = "all"
+# The tables it may open, by their key on the page, with the SuggestionStats attribute holding their rows.
+CAPPED_TABLES = {"unit": "by_unit", "session": "by_session", "category": "by_category"}
 
 
 class SessionChoiceField(forms.ModelChoiceField):
@@ -74,13 +82,47 @@ class StatsFilterForm(StyledForm):
         return data
 
 
+@dataclass(frozen=True)
+class GroupTable:
+    """The rows a group table shows, how many it has, and the link opening it in full when some are left out."""
+
+    rows: list[stats.StatsRow]
+    total: int
+    show_all_url: str = ""
+
+
+def _filter_query(request: HttpRequest) -> QueryDict:
+    """Return the page's query string less `all`, which says what to show, not what to count."""
+    query = request.GET.copy()
+    query.pop(SHOW_ALL_PARAM, None)
+    return query
+
+
+def _group_tables(request: HttpRequest, result: stats.SuggestionStats) -> dict[str, GroupTable]:
+    """Cut each group table to its first rows unless `all` opens it; the rows left out are never rendered."""
+    opened = set(request.GET.getlist(SHOW_ALL_PARAM))
+    tables: dict[str, GroupTable] = {}
+    for key, attribute in CAPPED_TABLES.items():
+        rows = getattr(result, attribute)
+        if key in opened or len(rows) <= STATS_TABLE_ROWS:
+            tables[key] = GroupTable(rows=rows, total=len(rows))
+            continue
+        query = request.GET.copy()
+        query.appendlist(SHOW_ALL_PARAM, key)
+        show_all_url = f"{request.path}?{query.urlencode()}#stats-{key}"
+        tables[key] = GroupTable(rows=rows[:STATS_TABLE_ROWS], total=len(rows), show_all_url=show_all_url)
+    return tables
+
+
 def _stats_for(request: HttpRequest) -> tuple[StatsFilterForm, stats.SuggestionStats | None]:
     if not stats.can_view_suggestion_stats(request.user):
         raise PermissionDenied
-    form = StatsFilterForm(request.GET or None, user=request.user)
-    if request.GET and not form.is_valid():
+    # Without `all`, so that opening a table neither binds the form nor turns an unfiltered page into a live count.
+    query = _filter_query(request)
+    form = StatsFilterForm(query or None, user=request.user)
+    if query and not form.is_valid():
         return form, None
-    filters = form.cleaned_data if request.GET else {}
+    filters = form.cleaned_data if query else {}
     rank_by = filters.get("rank") or stats.DEFAULT_RANK
     return form, stats.suggestion_stats(user=request.user, filters=filters, rank_by=rank_by)
 
@@ -93,8 +135,10 @@ def stats_index(request: HttpRequest) -> HttpResponse:
     context = {
         "filter_form": form,
         "stats": result,
+        "tables": _group_tables(request, result) if result else {},
         "list_url": SUGGESTION_LIST_PATH,
-        "export_query": request.GET.urlencode(),
+        # The export keeps every row of every table, so it has no use for `all`.
+        "export_query": _filter_query(request).urlencode(),
     }
     return render(request, "suggestions/stats.html", context, status=200 if result else 400)
 

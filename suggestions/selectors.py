@@ -92,6 +92,23 @@ def overdue_first(today=None) -> Case:
 OVERDUE_KEY = "__overdue__"
 # What a row of the staff list shows besides the suggestion's own columns.
 LIST_COLUMNS = ("session__term", "category", "lead_deputy", "lead_unit", "supervising_leader")
+# What a page of the list loads for its rows (the `suggestion_list.suggestion_rows` tag): not the text, nor the
+# people and term rows nobody reads there.
+ROW_RELATED = ("session", "category", "lead_deputy", "lead_unit")
+ROW_COLUMNS = (
+    *ROW_RELATED,
+    "title",
+    "number",
+    "year",
+    "status",
+    "due_date",
+    "is_priority",
+    "latest_grade",
+    "session__number",
+    "category__name",
+    "lead_deputy__name",
+    "lead_unit__name",
+)
 # Within each part of the list (overdue, then the rest): the order of the index suggestion_due_order_idx.
 DUE_ORDER = (F("due_date").asc(nulls_last=True), "-created_at", "-id")
 
@@ -174,7 +191,7 @@ def suggestion_list_page(
         counted.parts,
         per_page,
         counts=counted.sizes,
-        load=lambda ids: Suggestion.objects.select_related(*LIST_COLUMNS).filter(pk__in=ids),
+        load=lambda ids: Suggestion.objects.select_related(*ROW_RELATED).only(*ROW_COLUMNS).filter(pk__in=ids),
         capped=counted.capped,
     )
     return ListPage(

@@ -7,6 +7,7 @@ import re
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
+from django.utils.safestring import mark_safe
 
 from congress.forms_renderer import PortalFormRenderer
 
@@ -40,9 +41,51 @@ def test_labels_values_and_attributes_are_escaped():
     assert 'data-note="&quot;quoted&quot;"' in Sample(renderer=PortalFormRenderer())["several"].as_widget()
 
 
-def test_other_widgets_still_use_the_templates():
-    html = forms.CharField().widget.render("name", "<b>", renderer=PortalFormRenderer())
-    assert html == '<input type="text" name="name" value="&lt;b&gt;">'
+class Inputs(forms.Form):
+    text = forms.CharField(widget=forms.TextInput(attrs={"type": "search", "placeholder": "标题 & 编号"}))
+    number = forms.IntegerField(required=False)
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    agree = forms.BooleanField(required=False)
+    secret = forms.CharField(widget=forms.HiddenInput)
+    statuses = forms.MultipleChoiceField(
+        choices=[("a", "已交办 <A>"), ("b", "办理中")], widget=forms.CheckboxSelectMultiple, required=False
+    )
+    level = forms.ChoiceField(choices=[("1", "满意"), ("2", "不满意")], widget=forms.RadioSelect)
+    note = forms.CharField(widget=forms.Textarea, required=False)
+
+    def clean(self):
+        self.add_error(None, mark_safe("<b>safe</b> error"))
+        raise forms.ValidationError("全局 <错误>")
+
+
+INPUT_DATA = {
+    "text": '"quoted" <b>',
+    "number": "x",
+    "day": "2026-11-22",
+    "agree": "on",
+    "statuses": ["b"],
+    "level": "1",
+    "note": "<p>",
+}
+
+
+@pytest.mark.parametrize("data", [None, INPUT_DATA], ids=["unbound", "bound"])
+def test_inputs_options_and_error_lists_are_the_markup_of_the_stock_templates(data):
+    stock, quick = Inputs(data, renderer=DjangoTemplates()), Inputs(data, renderer=PortalFormRenderer())
+    for name in Inputs.base_fields:
+        assert str(quick[name]) == str(stock[name])
+        assert str(quick[name].errors) == str(stock[name].errors)
+        # A multiple choice's options rendered one by one, as the list's filter bar does.
+        assert [str(option) for option in quick[name]] == [str(option) for option in stock[name]]
+    assert str(quick.non_field_errors()) == str(stock.non_field_errors())
+    assert quick.as_div() == stock.as_div()
+
+
+def test_an_error_list_is_empty_without_errors_and_escapes_what_is_not_safe():
+    form = Inputs(INPUT_DATA, renderer=PortalFormRenderer())
+    assert str(form["text"].errors) == ""
+    errors = str(form.non_field_errors())
+    assert "<b>safe</b> error" in errors and "全局 &lt;错误&gt;" in errors
 
 
 @pytest.mark.django_db

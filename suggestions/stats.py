@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congress.models import CongressSession, Unit
+from congress.querysets import in_scope
 from congress.text import chinese_ordinal
 from suggestions import tallies
 from suggestions.models import Category, Rating, Suggestion
@@ -411,6 +412,8 @@ def _priority_row(row: dict[str, Any], base: Params) -> StatsRow:
     return StatsRow(str(label), (("priority", TRUE if row["is_priority"] else FALSE),), base)
 
 
+# Where each grouping's objects name their body, to read the labels of what the person may see.
+SCOPE_BODY = {"session": "term__body", "unit": "body", "category": "body"}
 SESSION_KEYS = [
     "session_id",
     "session__number",
@@ -489,7 +492,7 @@ def suggestion_stats(
         counted = tallies.tally_groups(user=user, filters=filters)
     else:
         counted = live_groups(user=user, filters=filters)
-    return _grouped_stats(counted, filters=filters, rank_by=rank_by, groups=set(groups))
+    return _grouped_stats(counted, user=user, filters=filters, rank_by=rank_by, groups=set(groups))
 
 
 # Rows from the counts per grouping (the rollup's or live)
@@ -510,20 +513,40 @@ def _labelled(
     return rows
 
 
-def _labels(queryset: models.QuerySet, ids: Iterable[Any], keys: list[str], prefix: str) -> dict[int, dict[str, Any]]:
-    """Fetch the label columns of the groups' objects by id, renamed as the live query's joins name them."""
-    ids = [value for value in ids if value is not None]
+def _labels(
+    queryset: models.QuerySet, scope: models.QuerySet, ids: Iterable[Any], keys: list[str], prefix: str
+) -> dict[int, dict[str, Any]]:
+    """Fetch the label columns of the groups' objects, renamed as the live query's joins name them.
+
+    They are read from `scope`, what the person may see (a county's 40 units, a province's 320), rather than by
+    a list of their ids: psycopg parses a statement with hundreds of parameters on every call. An id outside the
+    scope (not expected) is still looked up by id.
+    """
+    ids = {value for value in ids if value is not None}
     if not ids:
         return {}
     fields = [key.removeprefix(prefix) for key in keys[1:]]
-    return {
-        values["pk"]: {key: values[field] for key, field in zip(keys[1:], fields, strict=True)}
-        for values in queryset.filter(pk__in=ids).values("pk", *fields)
-    }
+
+    def read(rows: models.QuerySet) -> dict[int, dict[str, Any]]:
+        return {
+            values["pk"]: {key: values[field] for key, field in zip(keys[1:], fields, strict=True)}
+            for values in rows.values("pk", *fields)
+            if values["pk"] in ids
+        }
+
+    labels = read(scope)
+    if missing := ids - labels.keys():
+        labels.update(read(queryset.filter(pk__in=missing)))
+    return labels
 
 
 def _grouped_stats(
-    counted: Mapping[str, Mapping[Any, dict[str, int]]], *, filters: Mapping[str, Any], rank_by: str, groups: set[str]
+    counted: Mapping[str, Mapping[Any, dict[str, int]]],
+    *,
+    user: User,
+    filters: Mapping[str, Any],
+    rank_by: str,
+    groups: set[str],
 ) -> SuggestionStats:
     """Build the page's rows from the counts per grouping, fetching the groups' labels (one query each)."""
     base = filter_params(filters)
@@ -532,7 +555,8 @@ def _grouped_stats(
         if group not in groups:
             return []
         grouping = counted[keys[0]]
-        labels = _labels(queryset, grouping, keys, prefix=keys[0].removesuffix("_id") + "__")
+        scope = in_scope(queryset.all(), user, SCOPE_BODY[group])
+        labels = _labels(queryset, scope, grouping, keys, prefix=keys[0].removesuffix("_id") + "__")
         return _labelled(grouping, keys, labels, lambda row: make_row(row, base))
 
     by_priority = _by_priority(

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 import django_filters
+import django_filters.fields
 from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from congress.forms import StyledForm
+from congress.forms import NameLabels, SessionLabels, StyledForm, UnitLabels
 from congress.models import Body, Role, RoleGrant, Unit, User
 
 if TYPE_CHECKING:
@@ -35,6 +36,31 @@ class ScopedFilterSet(django_filters.FilterSet):
         for name, model in self.scoped_choices.items():
             manager = model._default_manager
             self.filters[name].queryset = manager.visible_to(self.user) if self.user else manager.none()
+
+
+# django-filter's choice fields (with their "none" choice) labelled from columns, as congress.forms' are.
+class SessionFilterField(SessionLabels, django_filters.fields.ModelChoiceField):
+    pass
+
+
+class UnitFilterField(UnitLabels, django_filters.fields.ModelChoiceField):
+    pass
+
+
+class NameFilterField(NameLabels, django_filters.fields.ModelChoiceField):
+    pass
+
+
+class SessionChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = SessionFilterField
+
+
+class UnitChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = UnitFilterField
+
+
+class NameChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = NameFilterField
 
 
 class SearchFilter(django_filters.CharFilter):

@@ -113,7 +113,11 @@ class Term(models.Model):
 
     @property
     def label(self) -> str:
-        return f"第{chinese_ordinal(self.number)}届"
+        return self.label_for(self.number)
+
+    @staticmethod
+    def label_for(number: int) -> str:
+        return f"第{chinese_ordinal(number)}届"
 
     def is_current(self, on=None) -> bool:
         on = on or timezone.localdate()
@@ -147,7 +151,11 @@ class CongressSession(models.Model):
 
     @property
     def label(self) -> str:
-        return f"第{chinese_ordinal(self.number)}次会议"
+        return self.label_for(self.number)
+
+    @staticmethod
+    def label_for(number: int) -> str:
+        return f"第{chinese_ordinal(number)}次会议"
 
     @property
     def name(self) -> str:

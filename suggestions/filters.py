@@ -18,7 +18,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from congress.filters import ScopedFilterSet
+from congress.filters import NameChoiceFilter, ScopedFilterSet, SessionChoiceFilter, UnitChoiceFilter
 from congress.forms import DATE_INPUT
 from congress.models import CongressSession, Unit
 from congress.querysets import in_scope
@@ -30,16 +30,6 @@ from suggestions.stats import ASSIGNED_STATUSES, NONE_VALUE, closed_within_month
 TRUE, FALSE = "true", "false"
 YES_NO = [(TRUE, _("Yes")), (FALSE, _("No"))]
 LATEST_RATING = "latest_rating_result"
-
-
-class SessionChoiceField(django_filters.fields.ModelChoiceField):
-    def label_from_instance(self, obj: CongressSession) -> str:
-        # The same session number recurs in every term.
-        return f"{obj.term.label}{obj.label}"
-
-
-class SessionChoiceFilter(django_filters.ModelChoiceFilter):
-    field_class = SessionChoiceField
 
 
 class YesNoFilter(django_filters.ChoiceFilter):
@@ -74,7 +64,7 @@ class SuggestionFilter(ScopedFilterSet):
         distinct=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    unit = django_filters.ModelChoiceFilter(
+    unit = UnitChoiceFilter(
         label=_("Handling unit"),
         queryset=Unit.objects.none(),
         empty_label=_("All units"),
@@ -82,14 +72,14 @@ class SuggestionFilter(ScopedFilterSet):
         null_value=NONE_VALUE,
         method="filter_unit",
     )
-    lead_unit = django_filters.ModelChoiceFilter(
+    lead_unit = UnitChoiceFilter(
         label=_("Lead unit"),
         queryset=Unit.objects.none(),
         empty_label=_("All units"),
         null_label=_("No lead unit"),
         null_value=NONE_VALUE,
     )
-    category = django_filters.ModelChoiceFilter(
+    category = NameChoiceFilter(
         label=_("Category"),
         queryset=Category.objects.none(),
         empty_label=_("All categories"),

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from congress.forms import StyledForm, share_choices
+from congress.forms import SessionChoiceField, StyledForm, share_choices
 from congress.models import CongressSession, Role, Unit, User
 from congress.querysets import in_scope
 from deputies.models import Deputy
@@ -21,11 +21,6 @@ if TYPE_CHECKING:
 
 APPROVE, REFUSE = "approve", "refuse"
 DECISIONS = [(APPROVE, _("Approve")), (REFUSE, _("Refuse"))]
-
-
-class SessionField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: CongressSession) -> str:
-        return f"{obj.term.label}{obj.label}"
 
 
 class DeputyField(forms.ModelChoiceField):
@@ -72,7 +67,7 @@ class SuggestionCreateForm(StyledForm):
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.none(), required=False, empty_label=_("Not yet classified")
     )
-    session = SessionField(
+    session = SessionChoiceField(
         label=_("Session"),
         queryset=CongressSession.objects.none(),
         required=False,

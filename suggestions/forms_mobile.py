@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from congress.forms import SessionChoiceField
 from deputies.models import Deputy
 from suggestions.models import Rating
 from suggestions.selectors_mobile import categories_for, sessions_for
@@ -32,11 +33,6 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(item, initial) for item in files]
 
 
-class _SessionChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return f"{obj.term.label}{obj.label}"
-
-
 class _DeputyChoice(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
         return f"{obj.name}（{obj.code}）"
@@ -57,7 +53,7 @@ class SuggestionDraftForm(forms.Form):
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=None, required=False, empty_label=_("Not sure: the office will choose")
     )
-    session = _SessionChoice(label=_("Filed at"), queryset=None, required=False, empty_label=_("Between sessions"))
+    session = SessionChoiceField(label=_("Filed at"), queryset=None, required=False, empty_label=_("Between sessions"))
     cosigners = _DeputyChoice(
         label=_("Co-signers"),
         queryset=None,

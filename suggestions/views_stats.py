@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from congress.forms import DATE_INPUT, StyledForm
+from congress.forms import DATE_INPUT, NameChoiceField, SessionChoiceField, StyledForm, UnitChoiceField
 from congress.models import CongressSession, Unit
 from congress.querysets import in_scope
 from suggestions import stats
@@ -32,21 +32,14 @@ SHOW_ALL_PARAM = "all"
 CAPPED_TABLES = {"unit": "by_unit", "session": "by_session", "category": "by_category"}
 
 
-class SessionChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: CongressSession) -> str:
-        return f"{obj.term.label}{obj.label}"
-
-
 class StatsFilterForm(StyledForm):
     """The statistics page's filters: the same names, and meanings, as the staff list's."""
 
     session = SessionChoiceField(
         label=_("Session"), queryset=CongressSession.objects.none(), required=False, empty_label=_("All")
     )
-    unit = forms.ModelChoiceField(
-        label=_("Lead unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All")
-    )
-    category = forms.ModelChoiceField(
+    unit = UnitChoiceField(label=_("Lead unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All"))
+    category = NameChoiceField(
         label=_("Category"), queryset=Category.objects.none(), required=False, empty_label=_("All")
     )
     priority = forms.TypedChoiceField(

@@ -8,9 +8,10 @@ from django import forms
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from congress.forms import ChoicesReadAtOnce, StyledForm, read_at_once
-from congress.models import Unit
-from tests.congress.factories import BodyFactory, UnitFactory
+from congress.filters import SessionChoiceFilter
+from congress.forms import ChoicesReadAtOnce, SessionChoiceField, StyledForm, UnitChoiceField, read_at_once
+from congress.models import CongressSession, Unit
+from tests.congress.factories import BodyFactory, SessionFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +71,46 @@ def test_the_plain_iterator_classes_are_made_once():
     assert read_at_once(forms.models.ModelChoiceIterator) is ChoicesReadAtOnce
     made = read_at_once(django_filters.fields.ModelChoiceIterator)
     assert read_at_once(django_filters.fields.ModelChoiceIterator) is made
+
+
+class LabelledForm(StyledForm):
+    session = SessionChoiceField(queryset=CongressSession.objects.order_by("number"), required=False)
+    unit = UnitChoiceField(queryset=Unit.objects.order_by("pk"), required=False)
+
+
+class LabelledFilter(django_filters.FilterSet):
+    session = SessionChoiceFilter(queryset=CongressSession.objects.order_by("number"), null_label="闭会期间")
+
+    class Meta:
+        model = Unit
+        fields: list[str] = []
+        form = StyledForm
+
+
+def test_labelled_fields_read_only_their_label_columns_and_label_as_instances_do():
+    session = SessionFactory(number=5, term__number=18)
+    units = [UnitFactory(name="青山县交通运输局", short_name="交通局"), UnitFactory(name="青山县财政局", short_name="")]
+    form = LabelledForm()
+    with CaptureQueriesContext(connection) as queries:
+        session_choices, unit_choices = list(form.fields["session"].choices), list(form.fields["unit"].choices)
+
+    assert session_choices[1:] == [(session.pk, "第十八届第五次会议")]
+    assert unit_choices[1:] == [(units[0].pk, "交通局"), (units[1].pk, "青山县财政局")]
+    assert form.fields["session"].label_from_instance(session) == f"{session.term.label}{session.label}"
+    assert [form.fields["unit"].label_from_instance(unit) for unit in units] == [str(unit) for unit in units]
+    # Only the label columns are read: no session dates, no unit codes.
+    assert "start_date" not in queries[0]["sql"] and '"code"' not in queries[1]["sql"]
+    assert f'<option value="{session.pk}" selected>' in str(LabelledForm(data={"session": session.pk})["session"])
+
+
+def test_a_labelled_filter_keeps_its_none_choice_and_checks_what_is_sent():
+    session = SessionFactory(number=2, term__number=3)
+    form = LabelledFilter(queryset=Unit.objects.all()).form
+
+    assert [str(label) for _value, label in form.fields["session"].choices] == [
+        "---------",
+        "闭会期间",
+        "第三届第二次会议",
+    ]
+    assert LabelledFilter({"session": session.pk}, queryset=Unit.objects.all()).form.is_valid()
+    assert not LabelledFilter({"session": 0}, queryset=Unit.objects.all()).form.is_valid()

@@ -237,6 +237,13 @@ class Suggestion(models.Model):
             models.Index(fields=["lead_unit", "status"], name="suggestion_lead_unit_idx"),
             models.Index(fields=["lead_deputy", "status"], name="suggestion_deputy_idx"),
             models.Index(fields=["body", "-created_at", "-id"], name="suggestion_recent_idx"),
+            # The possible duplicates of a suggestion under review (its body's, of its year and the year before),
+            # ranked by title from the index alone, not from each row's page of the table (suggestions/search.py).
+            models.Index(
+                fields=["body", "year"],
+                include=["status", "title", "created_at", "id"],
+                name="suggestion_duplicates_idx",
+            ),
             # The pages of a large list read their ids from an index already in the list's order, the
             # scope's body (and the status) riding along so no row is read to skip it:
             # the API's newest first, overall and within one session (filtered by session, the list read and

@@ -10,6 +10,9 @@ Chinese has no spaces between words, so neither search nor similarity splits tex
   instead, when that index narrows the rows to a few, and otherwise tested row by row with a cheap `LIKE`.
 - `similar_suggestions` compares character bigrams, which catch the same matter worded differently
   ("关于加快城关镇老旧小区改造的建议" / "建议加快推进城关镇老旧小区改造") without a segmentation library.
+  `possible_duplicates` asks it about the suggestions a reviewed one may repeat: its body's, from its year and the
+  year before. On PostgreSQL the candidates are the titles closest by pg_trgm's `word_similarity`, read from the
+  covering index on (body, year) of migration 0010_duplicates_index without touching the table.
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import F, FloatField, Func, Lookup, Q, QuerySet, Value
 from django.db.models.fields import CharField, TextField
 
@@ -46,11 +50,16 @@ _SEPARATOR = re.compile(r"[\W_]+")
 # How many rows the cheap pre-filter hands to the exact scoring in Python.
 POSTGRES_CANDIDATES = 200
 FALLBACK_CANDIDATES = 500
-# pg_trgm's word similarity between a title's core and a stored title above which a row is a candidate;
+# pg_trgm's word similarity between a title's core and a stored title from which a row is a candidate;
 # low enough to keep "加快推进城关镇老旧小区改造" for "加快城关镇老旧小区改造" (0.67), high enough to skip
 # titles that only share the filler.
 TRIGRAM_THRESHOLD = 0.3
 TITLE_WEIGHT = 0.5
+# A duplicate is "the same matter from several deputies, or last year's suggestion": one of the reviewed
+# suggestion's year or of the year before (two years counting its own). An older one raised the matter in an
+# earlier round and has had its answer; leaving it out also bounds the work to two years of one body, however
+# many years the portal holds.
+DUPLICATE_YEARS = 2
 
 
 # Terms up to this many characters are looked up in the gram index (see `_short_term`); longer ones in pg_trgm's.
@@ -120,17 +129,6 @@ class _ILike(Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return f"{lhs} ILIKE {rhs}", [*lhs_params, *rhs_params]
-
-
-class _TitleNearlyContains(Lookup):
-    """`lhs %> rhs`: some stretch of lhs is trigram-similar to rhs (pg_trgm's word similarity, GIN-indexed)."""
-
-    lookup_name = "trigram_nearly_contains"
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} %%> {rhs}", [*lhs_params, *rhs_params]
 
 
 def search_terms(text: str) -> list[str]:
@@ -267,11 +265,45 @@ def similarity(*, title_a: str, content_a: str, title_b: str, content_b: str) ->
     Half the score is the titles' bigram Dice coefficient, half the bigram cosine of title and content
     together; without content on the first side the titles decide alone.
     """
-    title_score = dice(bigrams(title_a), bigrams(title_b))
-    if not text_core(content_a):
-        return round(title_score, 3)
-    text_score = cosine(bigrams(f"{title_a}\n{content_a}"), bigrams(f"{title_b}\n{content_b}"))
-    return round(TITLE_WEIGHT * title_score + (1 - TITLE_WEIGHT) * text_score, 3)
+    return _similarity_to(title=title_a, content=content_a)(title_b, content_b)
+
+
+def _similarity_to(*, title: str, content: str) -> Callable[[str, str], float]:
+    """Return `similarity` to this title and content as a function of the other side's title and content.
+
+    The bigrams of this side are counted once, not once for every candidate it is compared with.
+    """
+    title_grams = bigrams(title)
+    text_grams = bigrams(f"{title}\n{content}") if text_core(content) else None
+
+    def score(other_title: str, other_content: str) -> float:
+        title_score = dice(title_grams, bigrams(other_title))
+        if text_grams is None:
+            return round(title_score, 3)
+        text_score = cosine(text_grams, bigrams(f"{other_title}\n{other_content}"))
+        return round(TITLE_WEIGHT * title_score + (1 - TITLE_WEIGHT) * text_score, 3)
+
+    return score
+
+
+def possible_duplicates(
+    *, suggestion: Suggestion, queryset: QuerySet[Suggestion], limit: int = 5
+) -> list[tuple[Suggestion, float]]:
+    """Return up to `limit` suggestions of `queryset` that may raise the same matter as `suggestion`, best first.
+
+    The caller scopes `queryset` to what the person may see; the candidates are then the suggestion's body's, of
+    its year and the year before (`DUPLICATE_YEARS`), neither drafts nor the suggestion itself.
+    """
+    candidates = (
+        queryset.filter(
+            body_id=suggestion.body_id,
+            year__gt=suggestion.year - DUPLICATE_YEARS,
+            year__lte=suggestion.year,
+        )
+        .exclude(pk=suggestion.pk)
+        .exclude(status=Suggestion.Status.DRAFT)
+    )
+    return similar_suggestions(title=suggestion.title, content=suggestion.content, queryset=candidates, limit=limit)
 
 
 def similar_suggestions(
@@ -284,14 +316,13 @@ def similar_suggestions(
 ) -> list[tuple[Suggestion, float]]:
     """Return up to `limit` suggestions of `queryset` that may raise the same matter, best first, with their score.
 
-    The caller scopes `queryset` (the same body, not the suggestion itself, what the person may see);
-    a cheap pre-filter picks candidates from it and each candidate is then scored exactly in Python.
+    The caller scopes `queryset` (the same body, not the suggestion itself, what the person may see) and keeps it
+    small, as `possible_duplicates` does: a cheap pre-filter picks candidates from every row of it and each
+    candidate is then scored exactly in Python.
     """
     candidates = _candidates(title=title, queryset=queryset)
-    scored = [
-        (item, similarity(title_a=title, content_a=content, title_b=item.title, content_b=item.content))
-        for item in candidates
-    ]
+    score = _similarity_to(title=title, content=content)
+    scored = [(item, score(item.title, item.content)) for item in candidates]
     scored = [pair for pair in scored if pair[1] >= min_score]
     scored.sort(key=lambda pair: (-pair[1], -pair[0].pk))
     return scored[:limit]
@@ -299,21 +330,30 @@ def similar_suggestions(
 
 def _candidates(*, title: str, queryset: QuerySet[Suggestion]) -> list[Suggestion]:
     core = "".join(text_core(title))
-    recent = queryset.order_by("-created_at", "-id")
     if connection.vendor != "postgresql" or len(core) < 3:
-        return list(recent[:FALLBACK_CANDIDATES])
-    # `title %> core` is true when some stretch of the title shares enough trigrams with the core; the GIN
-    # trigram index on title answers it. The threshold is a setting, so it is set for this transaction only.
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = %s", [TRIGRAM_THRESHOLD])
-        return list(closest_titles(queryset, core)[:POSTGRES_CANDIDATES])
+        return list(queryset.order_by("-created_at", "-id")[:FALLBACK_CANDIDATES])
+    # The closest titles are picked by id in a subquery that reads only the covering index (id, title, status and
+    # created_at ride along on body and year), so only the rows picked are read from the table. Ranking every
+    # row and dropping those under the threshold after the limit keeps the same rows as filtering by the
+    # threshold first (the ranking is by closeness), and computes each row's closeness once, not twice.
+    closest = closest_titles(queryset, core).values("pk")[:POSTGRES_CANDIDATES]
+    return list(
+        queryset.filter(pk__in=closest)
+        .alias(title_closeness=_word_similarity(core))
+        .filter(title_closeness__gte=TRIGRAM_THRESHOLD)
+    )
 
 
 def closest_titles(queryset: QuerySet[Suggestion], core: str) -> QuerySet[Suggestion]:
-    """Keep the suggestions whose title has a stretch trigram-similar to `core`, closest first (PostgreSQL only)."""
-    closest = queryset.filter(_TitleNearlyContains(F("title"), Value(core, output_field=CharField())))
-    closest = closest.annotate(
-        title_closeness=Func(Value(core), F("title"), function="word_similarity", output_field=FloatField())
-    )
+    """Order the suggestions by how close a stretch of their title comes to `core`, closest first (PostgreSQL only).
+
+    Every row is ranked (pg_trgm's `word_similarity`): `queryset` should be narrowed by body and year first.
+    """
+    closest = queryset.annotate(title_closeness=_word_similarity(core))
     return closest.order_by("-title_closeness", "-created_at", "-id")
+
+
+def _word_similarity(core: str) -> Func:
+    return Func(
+        Value(core, output_field=CharField()), F("title"), function="word_similarity", output_field=FloatField()
+    )

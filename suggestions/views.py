@@ -47,7 +47,7 @@ from suggestions.forms import (
     SuggestionCreateForm,
 )
 from suggestions.models import Answer, Assignment, Attachment, ExtensionRequest, Signer, Suggestion
-from suggestions.search import similar_suggestions
+from suggestions.search import possible_duplicates
 from suggestions.services.closing import TAKEN_ON_STATUSES
 
 PER_PAGE = 50
@@ -256,14 +256,8 @@ def suggestion_export(request: HttpRequest) -> HttpResponse:
 def _duplicates(user: User, suggestion: Suggestion) -> list[tuple[Suggestion, float]]:
     if suggestion.status != Status.SUBMITTED or not user.is_committee_side:
         return []
-    candidates = (
-        Suggestion.objects.visible_to(user)
-        .filter(body_id=suggestion.body_id)
-        .exclude(pk=suggestion.pk)
-        .exclude(status=Status.DRAFT)
-        .select_related("session", "lead_deputy")
-    )
-    return similar_suggestions(title=suggestion.title, content=suggestion.content, queryset=candidates)
+    visible = Suggestion.objects.visible_to(user).select_related("session", "lead_deputy")
+    return possible_duplicates(suggestion=suggestion, queryset=visible)
 
 
 def _staff_forms(user: User, suggestion: Suggestion, bound: dict[str, Any]) -> dict[str, Any]:

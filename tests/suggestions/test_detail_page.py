@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 
 from congress.services import record_event
@@ -20,6 +21,10 @@ Status = Suggestion.Status
 STAFF_QUERY_BOUND = 14
 # The same without the priority form: the unit's panel reads its assignments from what the page loaded.
 UNIT_QUERY_BOUND = 12
+# A submitted suggestion's page: session, user and roles; the suggestion and its signers, units, answers and
+# attachments; the timeline; the possible duplicates with their sessions and lead deputies (one query, ranked in
+# it on PostgreSQL); the unread count; the categories offered by the registration form.
+SUBMITTED_QUERY_BOUND = 12
 
 
 @pytest.fixture
@@ -124,3 +129,24 @@ def test_a_unit_reads_the_page_with_its_panel_in_the_same_queries_however_many_p
 
     assert counted[0] == counted[1]
     assert response.context["unit_actions"]
+
+
+def test_the_staff_read_a_submitted_suggestion_in_the_same_queries_however_many_duplicates_it_has(
+    client, cast, django_assert_max_num_queries
+):
+    alone = drive(cast, to=Status.SUBMITTED)
+    Suggestion.objects.filter(pk=alone.pk).update(title="关于开通乡村学校校车的建议", content="偏远村组学生上学路远。")
+    repeated = [drive(cast, to=Status.SUBMITTED) for _ in range(3)] + [drive(cast, to=Status.CLOSED) for _ in range(3)]
+    # Last year's, between sessions and from another deputy: each duplicate shows its deputy and reference.
+    Suggestion.objects.filter(pk__in=[item.pk for item in repeated[3:]]).update(
+        year=F("year") - 1, session=None, lead_deputy=cast.other_deputy_record
+    )
+    client.force_login(cast.staff)
+
+    # Django caches the content types the timeline looks up: a first read keeps that out of the counts.
+    client.get(detail_url(alone))
+    counted, response = read_both(client, alone, repeated[0], SUBMITTED_QUERY_BOUND, django_assert_max_num_queries)
+
+    assert counted[0] == counted[1]
+    assert len(response.context["duplicates"]) == 5
+    assert "赵敏" in response.content.decode()

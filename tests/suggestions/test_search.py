@@ -2,12 +2,13 @@
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from suggestions import search
 from suggestions.models import Suggestion
 from suggestions.search import (
     bigrams,
-    closest_titles,
+    possible_duplicates,
     search_suggestions,
     search_terms,
     similar_suggestions,
@@ -16,6 +17,8 @@ from suggestions.search import (
 from tests.suggestions.public_data import at, public_world, suggestion
 
 pytestmark = pytest.mark.django_db
+
+Status = Suggestion.Status
 
 OLD_HOUSING = "关于加快城关镇老旧小区改造的建议"
 OLD_HOUSING_AGAIN = "建议加快推进城关镇老旧小区改造"
@@ -286,17 +289,6 @@ def test_postgres_search_uses_the_trigram_indexes(three):
     assert "suggestion_content_trgm_idx" in plan
 
 
-@pytest.mark.postgres
-def test_postgres_duplicate_prefilter_uses_the_title_index(three):
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = 0.3")
-        plan = closest_titles(Suggestion.objects.all(), "加快城关镇老旧小区改造").explain()
-
-    assert "suggestion_title_trgm_idx" in plan
-
-
 # similarity
 
 
@@ -365,3 +357,78 @@ def test_similar_suggestions_respect_the_callers_queryset_and_limit(world, three
 
 def test_similar_suggestions_of_a_title_that_is_only_filler_find_nothing(three):
     assert similar_suggestions(title="关于……的建议", content="", queryset=Suggestion.objects.all()) == []
+
+
+# possible_duplicates
+
+
+def test_possible_duplicates_are_of_the_same_year_or_the_year_before(world):
+    reviewed = suggestion(world, title=OLD_HOUSING, status=Status.SUBMITTED)
+    this_year = suggestion(world, title=OLD_HOUSING_AGAIN, status=Status.SUBMITTED)
+    last_year = suggestion(world, title=OLD_HOUSING, year=2024, created_at=at(2024, 1, 12))
+    for year in (2023, 2022):
+        suggestion(world, title=OLD_HOUSING, year=year, created_at=at(year, 1, 12))
+
+    found = possible_duplicates(suggestion=reviewed, queryset=Suggestion.objects.visible_to(world.office))
+
+    assert sorted(item.pk for item, _score in found) == [this_year.pk, last_year.pk]
+    assert all(score >= 0.8 for _item, score in found)
+
+
+def test_possible_duplicates_leave_out_drafts_the_suggestion_itself_and_other_counties(world):
+    reviewed = suggestion(world, title=OLD_HOUSING, status=Status.SUBMITTED)
+    suggestion(world, title=OLD_HOUSING, status=Status.DRAFT)
+    suggestion(public_world("白水县"), title=OLD_HOUSING)
+
+    assert possible_duplicates(suggestion=reviewed, queryset=Suggestion.objects.all()) == []
+
+
+def test_possible_duplicates_are_only_what_the_callers_queryset_holds(world):
+    reviewed = suggestion(world, title=OLD_HOUSING, status=Status.SUBMITTED)
+    hidden = suggestion(world, title=OLD_HOUSING)
+    shown = suggestion(world, title=OLD_HOUSING, year=2024, created_at=at(2024, 1, 12))
+
+    found = possible_duplicates(suggestion=reviewed, queryset=Suggestion.objects.exclude(pk=hidden.pk))
+
+    assert [item for item, _score in found] == [shown]
+
+
+@pytest.mark.postgres
+def test_postgres_duplicate_candidates_are_the_closest_titles_not_the_newest(world, monkeypatch):
+    reviewed = suggestion(world, title=OLD_HOUSING, status=Status.SUBMITTED)
+    closest = suggestion(world, title=OLD_HOUSING_AGAIN, year=2024, created_at=at(2024, 1, 12))
+    newer = suggestion(world, title="关于城关镇老旧小区加装电梯的建议", created_at=at(2025, 3, 1))
+    both = possible_duplicates(suggestion=reviewed, queryset=Suggestion.objects.all())
+    monkeypatch.setattr(search, "POSTGRES_CANDIDATES", 1)
+
+    one = possible_duplicates(suggestion=reviewed, queryset=Suggestion.objects.all())
+
+    assert {item for item, _score in both} == {closest, newer}
+    assert [item for item, _score in one] == [closest]
+
+
+@pytest.mark.postgres
+def test_postgres_duplicate_candidates_leave_out_titles_far_from_the_title(three):
+    housing, _water, _school = three
+
+    found = similar_suggestions(title=OLD_HOUSING_AGAIN, content="", queryset=Suggestion.objects.all(), min_score=0)
+
+    # The fallback scores every recent row (unrelated ones at 0); pg_trgm's threshold drops them first.
+    assert [item for item, _score in found] == [housing]
+
+
+@pytest.mark.postgres
+def test_postgres_duplicate_candidates_are_ranked_from_the_covering_index_alone(world):
+    reviewed = suggestion(world, title=OLD_HOUSING, status=Status.SUBMITTED)
+    suggestion(world, title=OLD_HOUSING_AGAIN)
+    with CaptureQueriesContext(connection) as queries:
+        possible_duplicates(suggestion=reviewed, queryset=Suggestion.objects.visible_to(world.office))
+    (sql,) = [query["sql"] for query in queries.captured_queries if "word_similarity" in query["sql"]]
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    # Body and year bound the scan; title, status, created_at and id come from the index, not the table.
+    assert "Index Only Scan using suggestion_duplicates_idx" in plan

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from congress.filters import NameChoiceFilter, ScopedFilterSet, SessionChoiceFilter, UnitChoiceFilter
 from congress.forms import DATE_INPUT
 from congress.models import CongressSession, Unit
-from congress.querysets import in_scope
+from congress.querysets import in_scope, scope_path
 from deputies.models import Deputy
 from suggestions.models import Answer, Assignment, Category, Rating, Signer, Suggestion
 from suggestions.search import search_suggestions
@@ -123,8 +123,10 @@ class SuggestionFilter(ScopedFilterSet):
         model = Suggestion
         fields: list[str] = []
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, search_by_body: bool = True, **kwargs) -> None:
+        """`search_by_body=False`: search as if the scope were the whole table (see `filter_text`)."""
         super().__init__(*args, **kwargs)
+        self.search_by_body = search_by_body
         user = self.user
         if user is None:
             return
@@ -146,7 +148,10 @@ class SuggestionFilter(ScopedFilterSet):
     # Each method returns the queryset unchanged for an empty value: django-filter skips those already.
 
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return search_suggestions(queryset, value)
+        # A person's scope is a set of bodies, unless it is everything (a superuser's). The gram index is then
+        # read body by body, which suits counting; a plan walking the list's order tests rows of every body.
+        by_body = self.search_by_body and self.user is not None and bool(scope_path(self.user))
+        return search_suggestions(queryset, value, by_body=by_body)
 
     def filter_unit(self, queryset: QuerySet, name: str, value) -> QuerySet:
         if value == NONE_VALUE:

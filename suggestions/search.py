@@ -69,14 +69,17 @@ GRAM_ROWS_PER_WORK_MEM_BYTE = 1 / 128
 # The share of rows PostgreSQL's planner assumes for an array element missing from the statistics' list.
 UNLISTED_GRAM_SHARE = 0.005
 
-# The statistics ANALYZE keeps on the gram index: the share of rows holding each of the most common grams.
+# The statistics ANALYZE keeps on the gram index: the share of rows holding each of the most common grams; and
+# the share of rows in the body that holds the most (each body of a scope is searched on its own, see below).
 GRAM_STATISTICS_SQL = """
 SELECT c.reltuples, pg_size_bytes(current_setting('work_mem')), s.freqs[cardinality(s.elems) + 1],
     ARRAY(SELECT s.freqs[array_position(s.elems, gram)] FROM unnest(%s::text[]) WITH ORDINALITY AS t(gram, n)
-          ORDER BY n)
+          ORDER BY n),
+    (SELECT max(share) FROM pg_stats b, unnest(b.most_common_freqs) AS share
+     WHERE b.schemaname = current_schema() AND b.tablename = 'suggestions_suggestion' AND b.attname = 'body_id')
 FROM pg_class c
 JOIN (SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS freqs FROM pg_stats
-      WHERE schemaname = current_schema() AND tablename = 'suggestion_search_grams_idx'
+      WHERE schemaname = current_schema() AND tablename = 'suggestion_search_body_grams_idx'
         AND attname = 'suggestion_search_grams') AS s ON true
 WHERE c.oid = 'suggestions_suggestion'::regclass
 """
@@ -136,15 +139,19 @@ def search_terms(text: str) -> list[str]:
     return [term for term in (text or "").split() if term]
 
 
-def search_suggestions(queryset: QuerySet[Suggestion], text: str) -> QuerySet[Suggestion]:
-    """Keep the suggestions whose title or content contains every term of `text`."""
+def search_suggestions(queryset: QuerySet[Suggestion], text: str, *, by_body: bool = False) -> QuerySet[Suggestion]:
+    """Keep the suggestions whose title or content contains every term of `text`.
+
+    `by_body`: the queryset keeps the suggestions of some bodies (a person's scope, a county's public pages), so
+    PostgreSQL reads the gram index once per body (see `_grams_are_selective`).
+    """
     terms = search_terms(text)
     if connection.vendor != "postgresql":
         for term in terms:
             queryset = queryset.filter(_icontains(term))
         return queryset
     short = [term for term in terms if _is_short(term)]
-    use_grams = bool(short) and _grams_are_selective(short)
+    use_grams = bool(short) and _grams_are_selective(short, by_body=by_body)
     for term in terms:
         queryset = queryset.filter(_short_term(term, use_grams=use_grams) if term in short else _long_term(term))
     return queryset
@@ -198,7 +205,7 @@ def _long_term(term: str) -> Q:
     return condition
 
 
-def _grams_are_selective(terms: list[str]) -> bool:
+def _grams_are_selective(terms: list[str], *, by_body: bool = False) -> bool:
     """Say whether the gram index narrows the suggestions holding every term to a few (by ANALYZE's statistics).
 
     A GIN index answers with a bitmap of the matching rows; past what work_mem holds, the bitmap keeps whole
@@ -206,14 +213,31 @@ def _grams_are_selective(terms: list[str]) -> bool:
     each): for a gram in a tenth of a million suggestions, that is seconds, where testing the rows with LIKE
     takes a fraction of one. Like the planner, the estimate takes the terms as independent and an unlisted
     gram as rarer than every listed one; without statistics yet (a new table) the index is used.
+
+    The index is keyed by body first (0012_search_grams_by_body): searching the suggestions of some bodies, one
+    bitmap is made per body, so what must fit is the largest body's matches (`by_body`), not the whole table's.
     """
     grams = [term.lower() for term in terms]
     with connection.cursor() as cursor:
         cursor.execute(GRAM_STATISTICS_SQL, [grams])
         row = cursor.fetchone()
-    if row is None or row[0] is None or row[0] < 0 or row[2] is None:
+    return row is None or _few_enough(*row, by_body=by_body)
+
+
+def _few_enough(
+    rows: float | None,
+    work_mem: int,
+    least_share: float | None,
+    shares: list[float | None],
+    largest_body_share: float | None,
+    *,
+    by_body: bool,
+) -> bool:
+    """Decide from GRAM_STATISTICS_SQL's row: True without statistics (a new table), else by the expected matches."""
+    if rows is None or rows < 0 or least_share is None:
         return True
-    rows, work_mem, least_share, shares = row
+    if by_body and largest_body_share is not None:
+        rows *= largest_body_share
     unlisted = min(UNLISTED_GRAM_SHARE, least_share / 2)
     expected = rows
     for share in shares:

@@ -105,7 +105,7 @@ def public_suggestion_list(*, filters: PublicFilters, body: Body | None = None) 
         suggestions = suggestions.filter(lead_unit=filters.unit)
     if filters.status:
         suggestions = suggestions.filter(status=filters.status)
-    suggestions = search_suggestions(suggestions, filters.text)
+    suggestions = search_suggestions(suggestions, filters.text, by_body=body is not None)
     return (
         suggestions.select_related("session", "category", "lead_unit", "lead_deputy")
         .only(*LIST_FIELDS)

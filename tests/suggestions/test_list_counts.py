@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from suggestions import importing, selectors, tallies
+from suggestions import importing, search, selectors, tallies
 from suggestions.filters import SuggestionFilter
 from suggestions.models import Suggestion, SuggestionStatusTally, SuggestionStatusTallyDelta
 from tests.api.helpers import as_person
@@ -341,3 +341,27 @@ def test_the_api_list_finds_every_match_past_the_cap(world, monkeypatch):
 
     assert len(first["results"]) + len(second["results"]) == 5
     assert "count" not in first
+
+
+@pytest.mark.postgres
+def test_a_capped_search_counts_body_by_body_and_walks_its_order_as_for_the_whole_table(world, monkeypatch):
+    # Counting reads the gram index one body at a time; walking the list's order tests rows of every body, so
+    # there the gram condition must suit the whole table (suggestions/search.py, _grams_are_selective).
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 3)
+    fill(world, 7, title="关于第{n}处停车场的建议", overdue=2)
+    asked = []
+    selective = search._grams_are_selective
+    monkeypatch.setattr(
+        search,
+        "_grams_are_selective",
+        lambda terms, by_body=False: asked.append(by_body) or selective(terms, by_body=by_body),
+    )
+    found = query(q="停车")
+    expected = list(selectors.suggestion_list(user=world.staff, filters=found).values_list("pk", flat=True))
+    asked.clear()
+
+    listed = selectors.suggestion_list_page(user=world.staff, filters=found, number=1, per_page=50)
+
+    assert listed.capped
+    assert asked == [True, False]
+    assert [suggestion.pk for suggestion in listed.page] == expected[:3]

@@ -176,7 +176,7 @@ def test_search_finds_exactly_the_suggestions_holding_every_term(corpus, text):
 @pytest.mark.parametrize("use_grams", [True, False], ids=["gram-index", "row-by-row"])
 @pytest.mark.parametrize("text", TERMS)
 def test_postgres_short_terms_find_the_same_by_the_gram_index_and_row_by_row(corpus, monkeypatch, text, use_grams):
-    monkeypatch.setattr(search, "_grams_are_selective", lambda terms: use_grams)
+    monkeypatch.setattr(search, "_grams_are_selective", lambda terms, by_body=False: use_grams)
 
     assert _found(corpus, text) == _expected(text)
 
@@ -214,16 +214,16 @@ def test_postgres_two_character_term_uses_the_gram_index(corpus):
         one_term = search_suggestions(Suggestion.objects.all(), "停车").explain()
         two_terms = search_suggestions(Suggestion.objects.all(), "停车 路").explain()
 
-    assert "Bitmap Index Scan on suggestion_search_grams_idx" in one_term
+    assert "Bitmap Index Scan on suggestion_search_body_grams_idx" in one_term
     assert "Seq Scan" not in one_term
-    assert "Bitmap Index Scan on suggestion_search_grams_idx" in two_terms
+    assert "Bitmap Index Scan on suggestion_search_body_grams_idx" in two_terms
     assert "Seq Scan" not in two_terms
 
 
 @pytest.mark.postgres
 def test_postgres_short_term_never_scans_a_whole_trigram_index(corpus, monkeypatch):
     # pg_trgm gets no trigram from one or two characters and would read its whole index for them.
-    monkeypatch.setattr(search, "_grams_are_selective", lambda terms: False)
+    monkeypatch.setattr(search, "_grams_are_selective", lambda terms, by_body=False: False)
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
@@ -432,3 +432,14 @@ def test_postgres_duplicate_candidates_are_ranked_from_the_covering_index_alone(
 
     # Body and year bound the scan; title, status, created_at and id come from the index, not the table.
     assert "Index Only Scan using suggestion_duplicates_idx" in plan
+
+
+def test_the_gram_index_serves_a_common_term_body_by_body_but_not_across_the_table():
+    # A million rows, work_mem 4 MB (32,768 rows may come from the index), 停车 in one row of twenty, the largest
+    # body an eighth of the table.
+    statistics = (1_000_000, 4 * 1024 * 1024, 0.001, [0.05], 0.125)
+
+    assert not search._few_enough(*statistics, by_body=False)  # 50,000 matches in the whole table
+    assert search._few_enough(*statistics, by_body=True)  # 6,250 in the largest body
+    assert search._few_enough(*statistics[:4], None, by_body=True) is False  # no body statistics: the whole table
+    assert search._few_enough(None, 4 * 1024 * 1024, None, [], None, by_body=False)  # a new table: no statistics

@@ -262,7 +262,9 @@ def bigrams(text: str) -> Counter[str]:
     for run in text_core(text):
         if len(run) == 1:
             counts[run] += 1
-        counts.update(run[i : i + 2] for i in range(len(run) - 1))
+        else:
+            # Each character joined to the next, counted in C (a duplicates check scores hundreds of texts).
+            counts.update(map(str.__add__, run[:-1], run[1:]))
     return counts
 
 
@@ -301,10 +303,12 @@ def _similarity_to(*, title: str, content: str) -> Callable[[str, str], float]:
     text_grams = bigrams(f"{title}\n{content}") if text_core(content) else None
 
     def score(other_title: str, other_content: str) -> float:
-        title_score = dice(title_grams, bigrams(other_title))
+        other_title_grams = bigrams(other_title)
+        title_score = dice(title_grams, other_title_grams)
         if text_grams is None:
             return round(title_score, 3)
-        text_score = cosine(text_grams, bigrams(f"{other_title}\n{other_content}"))
+        # A line break cuts the core, so the text's bigrams are the title's plus the content's.
+        text_score = cosine(text_grams, other_title_grams + bigrams(other_content))
         return round(TITLE_WEIGHT * title_score + (1 - TITLE_WEIGHT) * text_score, 3)
 
     return score
@@ -344,25 +348,29 @@ def similar_suggestions(
     small, as `possible_duplicates` does: a cheap pre-filter picks candidates from every row of it and each
     candidate is then scored exactly in Python.
     """
-    candidates = _candidates(title=title, queryset=queryset)
     score = _similarity_to(title=title, content=content)
-    scored = [(item, score(item.title, item.content)) for item in candidates]
+    scored = [(pk, score(other_title, other_content)) for pk, other_title, other_content in _candidates(title, queryset)]
     scored = [pair for pair in scored if pair[1] >= min_score]
-    scored.sort(key=lambda pair: (-pair[1], -pair[0].pk))
-    return scored[:limit]
+    scored.sort(key=lambda pair: (-pair[1], -pair[0]))
+    scored = scored[:limit]
+    # Only the suggestions shown are read whole, with what `queryset` joins to them.
+    shown = queryset.in_bulk([pk for pk, _score in scored]) if scored else {}
+    return [(shown[pk], value) for pk, value in scored]
 
 
-def _candidates(*, title: str, queryset: QuerySet[Suggestion]) -> list[Suggestion]:
+def _candidates(title: str, queryset: QuerySet[Suggestion]) -> list[tuple[int, str, str]]:
+    """Return the id, title and content of the suggestions of `queryset` worth scoring against `title`."""
     core = "".join(text_core(title))
+    texts = queryset.order_by().values_list("pk", "title", "content")
     if connection.vendor != "postgresql" or len(core) < 3:
-        return list(queryset.order_by("-created_at", "-id")[:FALLBACK_CANDIDATES])
+        return list(texts.order_by("-created_at", "-id")[:FALLBACK_CANDIDATES])
     # The closest titles are picked by id in a subquery that reads only the covering index (id, title, status and
     # created_at ride along on body and year), so only the rows picked are read from the table. Ranking every
     # row and dropping those under the threshold after the limit keeps the same rows as filtering by the
     # threshold first (the ranking is by closeness), and computes each row's closeness once, not twice.
     closest = closest_titles(queryset, core).values("pk")[:POSTGRES_CANDIDATES]
     return list(
-        queryset.filter(pk__in=closest)
+        texts.filter(pk__in=closest)
         .alias(title_closeness=_word_similarity(core))
         .filter(title_closeness__gte=TRIGRAM_THRESHOLD)
     )

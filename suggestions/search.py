@@ -349,7 +349,8 @@ def similar_suggestions(
     candidate is then scored exactly in Python.
     """
     score = _similarity_to(title=title, content=content)
-    scored = [(pk, score(other_title, other_content)) for pk, other_title, other_content in _candidates(title, queryset)]
+    candidates = _candidates(title, queryset)
+    scored = [(pk, score(other_title, other_content)) for pk, other_title, other_content in candidates]
     scored = [pair for pair in scored if pair[1] >= min_score]
     scored.sort(key=lambda pair: (-pair[1], -pair[0]))
     scored = scored[:limit]

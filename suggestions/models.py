@@ -145,7 +145,11 @@ class Suggestion(models.Model):
         OUTSIDE_JURISDICTION = "outside_jurisdiction", _("Outside the jurisdiction")
         SEVERAL_MATTERS = "several_matters", _("More than one matter in one suggestion")
 
-    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="suggestions", verbose_name=_("body"))
+    # Body, session, lead deputy and lead unit have no index of their own: each leads composite indexes (Meta),
+    # which answer a lookup by it alone as well, and every index costs each write of a million-row table.
+    body = models.ForeignKey(
+        Body, on_delete=models.PROTECT, related_name="suggestions", verbose_name=_("body"), db_index=False
+    )
     session = models.ForeignKey(
         CongressSession,
         on_delete=models.PROTECT,
@@ -154,6 +158,7 @@ class Suggestion(models.Model):
         related_name="suggestions",
         verbose_name=_("session"),
         help_text=_("Empty for a suggestion filed between sessions."),
+        db_index=False,
     )
     # Registration number within the session (or the year, between sessions), given on registration.
     number = models.PositiveIntegerField(_("number"), null=True, blank=True)
@@ -171,7 +176,11 @@ class Suggestion(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.DEPUTY)
     lead_deputy = models.ForeignKey(
-        Deputy, on_delete=models.PROTECT, related_name="led_suggestions", verbose_name=_("lead deputy")
+        Deputy,
+        on_delete=models.PROTECT,
+        related_name="led_suggestions",
+        verbose_name=_("lead deputy"),
+        db_index=False,
     )
     reject_reason = models.CharField(
         _("reason not registered"), max_length=32, choices=RejectReason.choices, blank=True
@@ -195,6 +204,7 @@ class Suggestion(models.Model):
         blank=True,
         related_name="led_suggestions",
         verbose_name=_("lead unit"),
+        db_index=False,
     )
     due_date = models.DateField(_("current deadline"), null=True, blank=True)
     latest_grade = models.CharField(_("result grade"), max_length=1, blank=True)

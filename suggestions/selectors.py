@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page
 from django.core.validators import EMPTY_VALUES
-from django.db import connection, transaction
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
@@ -179,13 +178,14 @@ def suggestion_list_page(
     overdue_part, rest_part = _parts(filtered, today)
     if cleaned.get("q"):
 
-        def in_order() -> tuple[QuerySet, QuerySet]:
-            # The gram index helps count a scope's matches body by body; but a plan that walks the list's order
-            # tests the rows of every body, computing their grams (0.3 ms each) unless the term is rare anywhere.
+        def overdue_in_order() -> QuerySet:
+            # The gram index finds a term's matches body by body; but the overdue ones are better found by testing
+            # the scope's overdue suggestions with LIKE: for a common term (路) the bitmap of every match costs ten
+            # times more than that test, and the planner cannot tell a common term from a rarer one (停车).
             ordered = SuggestionFilter(filters, queryset=visible, user=user, search_by_body=False).qs
-            return _parts(ordered, today)
+            return _parts(ordered, today)[0]
 
-        counted = _searched(filtered, in_order=in_order, today=today)
+        counted = _searched(filtered, overdue_in_order=overdue_in_order, today=today)
     else:
         if _tally_serves(user=user, cleaned=cleaned):
             counts = _tallied_status_counts(user=user, cleaned=cleaned, overdue=overdue_part)
@@ -215,14 +215,16 @@ def _parts(queryset: QuerySet, today: dt.date) -> tuple[QuerySet, QuerySet]:
     return queryset.filter(_overdue(today)).order_by(*DUE_ORDER), queryset.exclude(_overdue(today)).order_by(*DUE_ORDER)
 
 
-def _searched(filtered: QuerySet, *, in_order: Callable[[], tuple[QuerySet, QuerySet]], today: dt.date) -> _Counted:
+def _searched(filtered: QuerySet, *, overdue_in_order: Callable[[], QuerySet], today: dt.date) -> _Counted:
     """Count and order a text search's matches, reading at most SEARCH_COUNT_CAP + 1 of them to count.
 
     A common term (路) is in a tenth of a county's suggestions: counting them all reads that many rows of the
     table. Up to SEARCH_COUNT_CAP + 1 matches, found in no particular order (a short term's from the gram index,
     body by body), are read first with their status; when that is all of them they are the list, sorted in its
-    order. Past the cap the list pages through its first SEARCH_COUNT_CAP in its order (`in_order`), without
-    counts by status.
+    order. Past the cap the list pages through its first SEARCH_COUNT_CAP in its order, without counts by status:
+    the overdue ones (`overdue_in_order`), then the rest, whose page is sorted out of the scope's matches as the
+    gram index finds them. Walking the due-date index in order instead is quick where a term is common in every
+    year, but where a county's matches lie in a few years it walks the province's million: over a second a page.
     """
     found = Suggestion.objects.filter(pk__in=filtered.order_by().values("pk")[: SEARCH_COUNT_CAP + 1])
     found = found.annotate(late=overdue_first(today)).order_by("late", *DUE_ORDER)
@@ -231,39 +233,16 @@ def _searched(filtered: QuerySet, *, in_order: Callable[[], tuple[QuerySet, Quer
         overdue = sum(1 for _pk, _status, late in rows if late == 0)
         counts = dict(Counter(status for _pk, status, _late in rows))
         return _Counted([[pk for pk, _status, _late in rows]], [len(rows)], status_counts=counts, overdue=overdue)
-    overdue_part, rest_part = in_order()
     # Which of the first SEARCH_COUNT_CAP are overdue, read once: they are also the overdue part's ids.
-    overdue_ids = list(overdue_part.values_list("pk", flat=True)[:SEARCH_COUNT_CAP])
+    overdue_ids = list(overdue_in_order().values_list("pk", flat=True)[:SEARCH_COUNT_CAP])
+    _overdue_part, rest_part = _parts(filtered, today)
     return _Counted(
-        [overdue_ids, _InIndexOrder(rest_part)],
+        [overdue_ids, rest_part],
         [len(overdue_ids), SEARCH_COUNT_CAP - len(overdue_ids)],
         status_counts={},
         overdue=len(overdue_ids),
         capped=True,
     )
-
-
-class _InIndexOrder:
-    """The ids of an ordered queryset, read by walking the index that holds its order (PostgreSQL).
-
-    Past the cap a search's matches are many, so walking the due-date index in order meets a page's worth of
-    them soon (a tenth of a second for 路 in a county, at page 20); but the planner, which cannot tell how
-    common a term is in text it keeps no statistics on, sorts every match of the scope instead (two seconds,
-    whatever the page). Sorting is therefore turned off for that one statement only.
-    """
-
-    def __init__(self, queryset: QuerySet) -> None:
-        self.ids = queryset.values_list("pk", flat=True)
-
-    def __getitem__(self, items: slice) -> list[Any]:
-        if connection.vendor != "postgresql":
-            return list(self.ids[items])
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_sort = off")
-            ids = list(self.ids[items])
-            # Inside a caller's transaction SET LOCAL would last until that one ends (a failure rolls it back).
-            cursor.execute("RESET enable_sort")
-            return ids
 
 
 def _tally_serves(*, user: User, cleaned: Mapping[str, Any]) -> bool:

@@ -64,6 +64,8 @@ CASES: list[tuple[str, str, str]] = [
     ("text search, county (停车)", "/suggestions/?q=停车", "county"),
     ("text search, county (路)", "/suggestions/?q=路", "county"),
     ("text search, county (老旧小区改造)", "/suggestions/?q=老旧小区改造", "county"),
+    # Past the overdue matches of a search over the 1,000 cap: the rest of its first 1,000, in the list's order.
+    ("text search, county (停车), page 15", "/suggestions/?q=停车&page=15", "county"),
     ("detail, a closed suggestion", "/suggestions/{detail}/", "county"),
     ("detail, a submitted suggestion (duplicates)", "/suggestions/{submitted}/", "county"),
     ("unit to-do list", "/suggestions/unit/", "unit"),

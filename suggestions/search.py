@@ -354,9 +354,10 @@ def similar_suggestions(
     scored = [pair for pair in scored if pair[1] >= min_score]
     scored.sort(key=lambda pair: (-pair[1], -pair[0]))
     scored = scored[:limit]
-    # Only the suggestions shown are read whole, with what `queryset` joins to them.
-    shown = queryset.in_bulk([pk for pk, _score in scored]) if scored else {}
-    return [(shown[pk], value) for pk, value in scored]
+    # Only the suggestions shown are read whole, with what `queryset` joins to them (no ids, no query); one
+    # deleted between the two reads is left out.
+    shown = queryset.in_bulk([pk for pk, _score in scored])
+    return [(shown[pk], value) for pk, value in scored if pk in shown]
 
 
 def _candidates(title: str, queryset: QuerySet[Suggestion]) -> list[tuple[int, str, str]]:

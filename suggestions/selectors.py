@@ -185,7 +185,7 @@ def suggestion_list_page(
             ordered = SuggestionFilter(filters, queryset=visible, user=user, search_by_body=False).qs
             return _parts(ordered, today)[0]
 
-        counted = _searched(filtered, overdue_in_order=overdue_in_order, today=today)
+        counted = _searched(filtered, overdue_in_order=overdue_in_order, rest_part=rest_part, today=today)
     else:
         if _tally_serves(user=user, cleaned=cleaned):
             counts = _tallied_status_counts(user=user, cleaned=cleaned, overdue=overdue_part)
@@ -215,15 +215,17 @@ def _parts(queryset: QuerySet, today: dt.date) -> tuple[QuerySet, QuerySet]:
     return queryset.filter(_overdue(today)).order_by(*DUE_ORDER), queryset.exclude(_overdue(today)).order_by(*DUE_ORDER)
 
 
-def _searched(filtered: QuerySet, *, overdue_in_order: Callable[[], QuerySet], today: dt.date) -> _Counted:
+def _searched(
+    filtered: QuerySet, *, overdue_in_order: Callable[[], QuerySet], rest_part: QuerySet, today: dt.date
+) -> _Counted:
     """Count and order a text search's matches, reading at most SEARCH_COUNT_CAP + 1 of them to count.
 
     A common term (路) is in a tenth of a county's suggestions: counting them all reads that many rows of the
     table. Up to SEARCH_COUNT_CAP + 1 matches, found in no particular order (a short term's from the gram index,
     body by body), are read first with their status; when that is all of them they are the list, sorted in its
     order. Past the cap the list pages through its first SEARCH_COUNT_CAP in its order, without counts by status:
-    the overdue ones (`overdue_in_order`), then the rest, whose page is sorted out of the scope's matches as the
-    gram index finds them. Walking the due-date index in order instead is quick where a term is common in every
+    the overdue ones (`overdue_in_order`), then `rest_part`, whose page is sorted out of the scope's matches as
+    the gram index finds them. Walking the due-date index in order instead is quick where a term is common in every
     year, but where a county's matches lie in a few years it walks the province's million: over a second a page.
     """
     found = Suggestion.objects.filter(pk__in=filtered.order_by().values("pk")[: SEARCH_COUNT_CAP + 1])
@@ -235,7 +237,6 @@ def _searched(filtered: QuerySet, *, overdue_in_order: Callable[[], QuerySet], t
         return _Counted([[pk for pk, _status, _late in rows]], [len(rows)], status_counts=counts, overdue=overdue)
     # Which of the first SEARCH_COUNT_CAP are overdue, read once: they are also the overdue part's ids.
     overdue_ids = list(overdue_in_order().values_list("pk", flat=True)[:SEARCH_COUNT_CAP])
-    _overdue_part, rest_part = _parts(filtered, today)
     return _Counted(
         [overdue_ids, rest_part],
         [len(overdue_ids), SEARCH_COUNT_CAP - len(overdue_ids)],

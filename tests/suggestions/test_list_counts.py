@@ -344,9 +344,10 @@ def test_the_api_list_finds_every_match_past_the_cap(world, monkeypatch):
 
 
 @pytest.mark.postgres
-def test_a_capped_search_counts_body_by_body_and_walks_its_order_as_for_the_whole_table(world, monkeypatch):
-    # Counting reads the gram index one body at a time; walking the list's order tests rows of every body, so
-    # there the gram condition must suit the whole table (suggestions/search.py, _grams_are_selective).
+def test_a_capped_search_counts_body_by_body_and_reads_its_overdue_ones_as_for_the_whole_table(world, monkeypatch):
+    # Counting reads the gram index one body at a time; the overdue matches are read in the list's order by
+    # testing the scope's overdue rows, so there the gram condition must suit the whole table
+    # (suggestions/search.py, _grams_are_selective).
     monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 3)
     fill(world, 7, title="关于第{n}处停车场的建议", overdue=2)
     asked = []

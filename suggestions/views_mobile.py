@@ -274,6 +274,7 @@ def cosigner_search(request: HttpRequest) -> HttpResponse:
     picked = {int(pk) for pk in request.GET.getlist("cosigners") if pk.isdigit()}
     text = request.GET.get("cosigner_query", "")
     context = {
+        "picked": cosigners_by_ids(deputy=request.deputy, ids=picked),
         "found": cosigner_candidates(deputy=request.deputy, text=text, exclude=picked),
         "searched": bool(text.strip()),
     }

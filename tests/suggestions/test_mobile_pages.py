@@ -316,6 +316,20 @@ def test_the_htmx_search_lists_colleagues_but_never_myself_or_their_phones(clien
     assert "赵敏" in other and cast.other_deputy_record.phone not in other
 
 
+def test_a_second_htmx_search_keeps_the_colleagues_already_ticked(client, cast):
+    client.force_login(cast.deputy)
+    ticked = cast.co_deputy_record
+
+    html = client.get(
+        reverse("suggestions_mobile:cosigner_search"),
+        {"cosigner_query": "赵", "cosigners": [ticked.pk]},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+
+    assert re.search(rf'value="{ticked.pk}" checked', html)
+    assert "赵敏" in html
+
+
 def test_editing_a_draft_changes_it_and_submitting_sends_it(client, cast):
     suggestion = drive(cast, to=Status.DRAFT)
     client.force_login(cast.deputy)

@@ -6,12 +6,14 @@ from rest_framework import generics, viewsets
 from rest_framework.views import APIView
 
 from congress.api.idempotency import IdempotentMixin
+from congress.api.parsers import JSONParser
 from congress.api.permissions import can_read_personal_data
 
 
 class ApiConventions(IdempotentMixin):
-    """Idempotency-Key on POST, the personal-data flag in serializer context, numeric ids in URLs."""
+    """Idempotency-Key on POST, the personal-data flag in serializer context, numeric ids in URLs, JSON bodies."""
 
+    parser_classes = [JSONParser]
     # Ids up to 18 digits: anything else is not an id, and a 20-digit one would overflow the database.
     lookup_value_regex = r"[0-9]{1,18}"
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
@@ -18,6 +20,12 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = gettext_lazy("The request conflicts with the current state of the record.")
     default_code = "conflict"
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = gettext_lazy("The request body is too large.")
+    default_code = "too_large"
 
 
 # Messages for the status codes whose DRF default text is generic or missing.
@@ -36,6 +44,14 @@ def api_exception_handler(exc, context):
         exc = Conflict(str(exc), code="conflict")
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_django_validation_detail(exc))
+    elif isinstance(exc, RequestDataTooBig):
+        # Django raises it reading the body; left alone it becomes an HTML 400 page.
+        exc = PayloadTooLarge(
+            gettext("The request body is larger than the %(max)d bytes allowed.")
+            % {"max": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+        )
+    elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        exc = exceptions.ParseError(gettext("The form has too many fields or files."))
     response = exception_handler(exc, context)
     if response is None:
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from rest_framework import permissions
 
 from congress.api.authentication import is_client_key, request_api_key
@@ -39,6 +40,10 @@ class ScopedAccess(permissions.BasePermission):
         reading = request.method in permissions.SAFE_METHODS
         scope = getattr(view, "read_scope", None) if reading else getattr(view, "write_scope", None)
         if not key_has_scope(request, scope):
+            # DRF instantiates permissions per request, so the message can name what this key lacks.
+            self.message = _("This client key lacks the scope %(scope)s; ask an administrator to add it.") % {
+                "scope": scope
+            }
             return False
         predicate = getattr(view, "can_read" if reading else "can_write", None)
         return predicate is None or predicate(user)

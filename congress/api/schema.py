@@ -34,7 +34,8 @@ _ERRORS = {
 }
 _WRITE_ERRORS = {
     "409": "Conflicting state change, or an Idempotency-Key reused with another body or still in progress.",
-    "415": "Send the body as application/json.",
+    "413": "The body is larger than the server accepts (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB by default).",
+    "415": "Send the body as application/json (or as the operation's request body documents).",
 }
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(

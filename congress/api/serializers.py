@@ -41,7 +41,23 @@ class MaskedCharField(serializers.CharField):
         return mask_number(value, keep_start=self.keep_start)
 
 
-class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A reference by id that takes only a whole number (or its digits as a string, as a query string sends it).
+
+    DRF's own passes the value to the database lookup as it is: 3.7 finds object 3, and 1e400 (infinity)
+    fails the lookup with an OverflowError, a 500.
+    """
+
+    default_error_messages = {"incorrect_type": _("Give an id: a whole number such as 12.")}
+
+    def to_internal_value(self, data):
+        digits = isinstance(data, str) and data.isascii() and data.isdigit()
+        if not (digits or (isinstance(data, int) and not isinstance(data, bool))):
+            self.fail("incorrect_type")
+        return super().to_internal_value(data)
+
+
+class ScopedPrimaryKeyRelatedField(StrictPrimaryKeyRelatedField):
     """A reference that only accepts objects visible to the requesting user."""
 
     def get_queryset(self):

@@ -12,7 +12,7 @@ from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from congress.api.serializers import ScopedPrimaryKeyRelatedField
+from congress.api.serializers import ScopedPrimaryKeyRelatedField, StrictPrimaryKeyRelatedField
 from congress.models import CongressSession, Event, Unit, User
 from congress.querysets import in_scope
 from deputies.models import Deputy
@@ -70,7 +70,7 @@ class NamedChoiceFieldSchema(OpenApiSerializerFieldExtension):
         return component.ref
 
 
-class CategoryField(serializers.PrimaryKeyRelatedField):
+class CategoryField(StrictPrimaryKeyRelatedField):
     """A category of a congress within the caller's scope (categories have no visible_to of their own)."""
 
     def get_queryset(self):
@@ -545,7 +545,11 @@ class RateSerializer(serializers.Serializer):
 class PrioritizeSerializer(serializers.Serializer):
     priority = serializers.BooleanField(required=False, default=True, help_text="false takes it off the list.")
     supervising_leader = ScopedPrimaryKeyRelatedField(
-        queryset=User.objects.all(), allow_null=True, required=False, default=None
+        queryset=User.objects.all(),
+        allow_null=True,
+        required=False,
+        default=None,
+        help_text="Required when priority is true: an active leader (主任、副主任) of the suggestion's congress.",
     )
     note = serializers.CharField(max_length=NOTE_MAX, required=False, default="", allow_blank=True)
 

@@ -13,11 +13,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from congress.api.base import ApiView, ApiViewSet
 from congress.api.pagination import IdFirstCursorPagination
+from congress.api.parsers import JSONParser
 from congress.models import Role, User
 from deputies.models import Deputy
 from suggestions import services
@@ -33,6 +34,7 @@ from suggestions.api.serializers import (
     CoOpinionSerializer,
     DecideExtensionSerializer,
     DecideRerouteSerializer,
+    EmptySerializer,
     ExtensionCreateSerializer,
     ExtensionRequestSerializer,
     NoteSerializer,
@@ -94,7 +96,10 @@ def _step(summary: str, request, responses=None, **kwargs):
 
 @extend_schema_view(
     list=extend_schema(summary="List suggestions", description="Filters as on the staff list; ?search= for text."),
-    retrieve=extend_schema(summary="Get a suggestion with its signers, units, answers, ratings and timeline"),
+    retrieve=extend_schema(
+        summary="Get a suggestion with its signers, units, answers, ratings and timeline",
+        responses={200: SuggestionDetailSerializer},
+    ),
     create=extend_schema(
         summary="File a suggestion",
         description=(
@@ -160,6 +165,10 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         return suggestion
 
     def _body(self, serializer_class, suggestion: Suggestion) -> dict:
+        """Parse and validate the step's body; a malformed one is a 400 (or 415) before anything changes.
+
+        Steps that take no body parse it too (EmptySerializer): otherwise `{bad json` would still act.
+        """
         context = {**self.get_serializer_context(), "suggestion": suggestion}
         serializer = serializer_class(data=self.request.data, context=context)
         serializer.is_valid(raise_exception=True)
@@ -206,7 +215,9 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     @_step("Submit a draft", request=None)
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def submit(self, request, pk=None):
-        services.suggestion_submit(suggestion_id=self._visible().pk, actor=request.user)
+        suggestion = self._visible()
+        self._body(EmptySerializer, suggestion)
+        services.suggestion_submit(suggestion_id=suggestion.pk, actor=request.user)
         return Response(self._detail(pk))
 
     @_step("Withdraw (the lead deputy, before assignment)", request=NoteSerializer)
@@ -221,7 +232,9 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     @_step("Co-sign (an invited deputy, from their own login)", request=None)
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def cosign(self, request, pk=None):
-        services.suggestion_cosign(suggestion_id=self._visible().pk, actor=request.user)
+        suggestion = self._visible()
+        self._body(EmptySerializer, suggestion)
+        services.suggestion_cosign(suggestion_id=suggestion.pk, actor=request.user)
         return Response(self._detail(pk))
 
     @_step("Register (立案) with the next number", request=RegisterSerializer)
@@ -385,7 +398,9 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     @_step("Archive", request=None)
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def archive(self, request, pk=None):
-        services.suggestion_archive(suggestion_id=self._visible().pk, actor=request.user)
+        suggestion = self._visible()
+        self._body(EmptySerializer, suggestion)
+        services.suggestion_archive(suggestion_id=suggestion.pk, actor=request.user)
         return Response(self._detail(pk))
 
     @_step("Put under priority supervision (重点督办), or take it off", request=PrioritizeSerializer)

@@ -270,7 +270,8 @@ def _staff_forms(user: User, suggestion: Suggestion, bound: dict[str, Any]) -> d
         if condition:
             forms[name] = bound.get(name) or form_class(user=user, suggestion=suggestion, prefix=name)
 
-    offer("register", RegisterForm, Status.REGISTERED in allowed and permissions.can_register(user, suggestion))
+    # Only a suggestion under review is registered; an assigned one may fall back to registered by re-routing.
+    offer("register", RegisterForm, status == Status.SUBMITTED and permissions.can_register(user, suggestion))
     offer("reject", RejectForm, Status.NOT_REGISTERED in allowed and permissions.can_reject(user, suggestion))
     offer("assign", AssignForm, Status.ASSIGNED in allowed and permissions.can_assign(user, suggestion))
     offer("prioritize", PrioritizeForm, status in TAKEN_ON_STATUSES and permissions.can_prioritize(user, suggestion))

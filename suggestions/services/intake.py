@@ -369,6 +369,13 @@ def _next_number(suggestion: Suggestion) -> int:
 def suggestion_register(*, suggestion_id: int, actor: User, category: Category | None = None) -> Suggestion:
     """Register (立案) the suggestion with the next number of its session, or of its year between sessions."""
     suggestion = lock_suggestion(suggestion_id)
+    # The table also lets an assigned suggestion fall back to registered when re-routing empties it; that path
+    # keeps its number, so registering (and numbering) is only for a suggestion still under review.
+    if suggestion.status != Suggestion.Status.SUBMITTED:
+        raise WorkflowError(
+            _("Only a suggestion under review can be registered; this one is %(status)s.")
+            % {"status": suggestion.get_status_display()}
+        )
     ensure_transition(suggestion, to=Suggestion.Status.REGISTERED)
     ensure(can_register(actor, suggestion))
     if category is not None:

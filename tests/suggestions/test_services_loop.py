@@ -226,6 +226,17 @@ def test_numbers_are_per_session_without_gaps_even_after_refusals_and_withdrawal
     assert Suggestion.objects.filter(number__isnull=False).count() == 3
 
 
+def test_an_assigned_suggestion_cannot_be_registered_again_under_a_new_number(cast):
+    assigned = drive(cast, to=Status.ASSIGNED)
+    number = assigned.number
+
+    with pytest.raises(WorkflowError, match="Only a suggestion under review can be registered"):
+        services.suggestion_register(suggestion_id=assigned.pk, actor=cast.staff)
+
+    assigned.refresh_from_db()
+    assert (assigned.status, assigned.number) == (Status.ASSIGNED, number)
+
+
 def test_refusal_needs_a_listed_reason_and_an_explanation_and_tells_the_deputy(
     cast, django_capture_on_commit_callbacks
 ):

@@ -131,7 +131,12 @@ class RegisterForm(ActionForm):
 
 
 class RejectForm(ActionForm):
-    reason = forms.ChoiceField(label=_("Reason"), choices=Suggestion.RejectReason.choices)
+    # No reason is chosen in advance: the deputy is told it, so the office must pick it on purpose.
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[("", _("Choose a reason"))] + list(Suggestion.RejectReason.choices),
+        error_messages={"required": _("Choose why it is not registered.")},
+    )
     note = forms.CharField(
         label=_("Explanation to the deputy"),
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -63,9 +63,11 @@ def _row(suggestion: Suggestion, *, can_act: bool, href: str, status: str, words
 def suggestion_rows(suggestions: Iterable[Suggestion], can_act: bool) -> SafeString:
     """The list table's rows: number, title (with category, deputy and priority), deputy, unit, status, due, grade."""
     priority = conditional_escape(_("Priority supervision"))
+    # Outside the f-string: makemessages cannot see a gettext call inside one, and the badge stayed English.
+    priority_badge = conditional_escape(_("Priority"))
     words = {
         "priority": f'<span class="badge text-bg-danger" title="{priority}"><i class="bi bi-flag-fill"></i> '
-        f"{conditional_escape(_('Priority'))}</span>",
+        f"{priority_badge}</span>",
         "overdue": f'<span class="badge text-bg-danger" data-testid="overdue">{conditional_escape(_("Overdue"))}'
         "</span>",
     }

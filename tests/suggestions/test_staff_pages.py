@@ -597,6 +597,16 @@ def test_registering_gives_the_number_and_a_chosen_category(client, cast):
     assert submitted.reference in page_text(response)
 
 
+def test_an_assigned_suggestion_offers_no_registration(client, cast):
+    assigned = drive(cast, to=Status.ASSIGNED)
+    client.force_login(cast.staff)
+
+    response = client.get(detail_url(assigned))
+
+    assert "register" not in response.context["forms"]
+    assert 'data-testid="register-form"' not in page_text(response)
+
+
 def test_the_second_of_two_registrations_gets_the_conflict_message(client, cast):
     submitted = drive(cast, to=Status.SUBMITTED)
     client.force_login(cast.staff)
@@ -639,6 +649,21 @@ def test_rejecting_needs_an_explanation_and_keeps_what_was_typed(client, cast):
     assert done.status_code == 302
     submitted.refresh_from_db()
     assert (submitted.status, submitted.reject_reason) == (Status.NOT_REGISTERED, "complaint")
+
+
+def test_the_refusal_reason_is_never_chosen_in_advance(client, cast):
+    submitted = drive(cast, to=Status.SUBMITTED)
+    client.force_login(cast.staff)
+
+    page = client.get(detail_url(submitted))
+    refused = client.post(
+        reverse("suggestions:reject", args=[submitted.pk]), {"reject-reason": "", "reject-note": "无实质内容。"}
+    )
+
+    assert page.context["forms"]["reject"]["reason"].value() in (None, "")
+    assert refused.status_code == 400
+    assert refused.context["forms"]["reject"].errors["reason"]
+    assert refused.context["forms"]["reject"]["note"].value() == "无实质内容。"
 
 
 def test_assigning_shows_the_policy_deadlines_and_assigns_the_units(client, cast):

@@ -458,6 +458,16 @@ class AssignSerializer(serializers.Serializer):
         default=list,
     )
 
+    def validate(self, attrs):
+        # The service names its error "units", a field this body does not have: name the list the repeat is in.
+        seen = {attrs["lead_unit"].pk}
+        for name in ("co_units", "parallel_units"):
+            for unit in attrs[name]:
+                if unit.pk in seen:
+                    raise serializers.ValidationError({name: [_("A unit can take part in a suggestion only once.")]})
+                seen.add(unit.pk)
+        return attrs
+
 
 class _OnAssignment(serializers.Serializer):
     """A step on one of this suggestion's assignments; an id of another suggestion's is refused."""

@@ -158,3 +158,22 @@ def test_schema_documents_the_detail_answer_and_the_none_filter_values():
     for name in ("session", "unit", "lead_unit", "category"):
         assert {"type": "string", "enum": ["none"]} in parameters[name]["schema"]["oneOf"], name
     assert parameters["year"]["schema"]["type"] == parameters["deputy"]["schema"]["type"] == "integer"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (lambda cast: {"co_units": [cast.lead_unit.pk]}, "co_units"),
+        (lambda cast: {"co_units": [cast.co_unit.pk], "parallel_units": [cast.co_unit.pk]}, "parallel_units"),
+    ],
+)
+def test_a_unit_named_twice_is_refused_under_the_field_that_repeats_it(api, cast, body, field):
+    suggestion = drive(cast, to=Status.REGISTERED)
+
+    response = as_person(api, cast.staff).post(
+        step_url(suggestion, "assign"), {"lead_unit": cast.lead_unit.pk, **body(cast)}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == [field]
+    assert not Assignment.objects.exists()

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from congress.views.htmx import is_htmx
@@ -40,12 +41,15 @@ from suggestions.selectors_mobile import (
 from suggestions.services.intake import COSIGNABLE_STATUSES
 
 Status = Suggestion.Status
-# What each grade means for the deputy, beside its label.
+# What each grade means for the deputy, beside its label. Lazy: a plain gettext here ran once at import, in
+# whatever language was active then, and the meaning stayed Chinese for a deputy who chose English.
 GRADE_MEANINGS = {
-    Answer.Grade.A: _("The matter is solved or mostly solved."),
-    Answer.Grade.B: _("The matter is being solved or is in a plan; the unit answers again when it is done."),
-    Answer.Grade.C: _("The matter waits for conditions to allow it; the unit keeps it in view and answers again."),
-    Answer.Grade.D: _("The suggestion is kept for reference in the unit's future work."),
+    Answer.Grade.A: gettext_lazy("The matter is solved or mostly solved."),
+    Answer.Grade.B: gettext_lazy("The matter is being solved or is in a plan; the unit answers again when it is done."),
+    Answer.Grade.C: gettext_lazy(
+        "The matter waits for conditions to allow it; the unit keeps it in view and answers again."
+    ),
+    Answer.Grade.D: gettext_lazy("The suggestion is kept for reference in the unit's future work."),
 }
 STATUS_TONES = {
     Status.DRAFT: "secondary",

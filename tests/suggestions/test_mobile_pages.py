@@ -434,6 +434,19 @@ def test_the_detail_shows_signers_progress_contacts_and_grade_meanings_in_chines
     assert "正在解决" in page
 
 
+def test_a_deputy_who_chose_english_reads_the_grade_meaning_in_english(client, cast):
+    from django.conf import settings
+
+    suggestion = drive(cast, to=Status.ANSWERED)
+    client.force_login(cast.deputy)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    page = client.get(url("detail", suggestion.pk)).content.decode()
+
+    assert "The matter is solved or mostly solved." in page
+    assert "所提问题已解决或基本解决" not in page
+
+
 def test_the_reply_letter_and_my_photos_are_linked_and_download_for_me(client, cast):
     from tests.suggestions.factories import pdf_letter
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, pagination
 
@@ -14,12 +19,36 @@ class CursorPagination(pagination.CursorPagination):
     max_page_size = 200
     invalid_cursor_message = _("Invalid cursor: use the next or previous link as given.")
 
+    def paginate_queryset(self, queryset, request, view=None):
+        # decode_cursor checks the position against the ordering field, which only the queryset knows.
+        self._model = queryset.model
+        return super().paginate_queryset(queryset, request, view)
+
     def decode_cursor(self, request):
         try:
-            return super().decode_cursor(request)
+            cursor = super().decode_cursor(request)
         except exceptions.NotFound as error:
             # A mangled cursor is bad input, not a missing resource.
-            raise exceptions.ValidationError({self.cursor_query_param: [str(self.invalid_cursor_message)]}) from error
+            raise self._invalid_cursor() from error
+        if cursor is not None and cursor.position is not None and not self._position_fits(cursor.position):
+            # A forged position would reach the database: a 500, a raw Django message or an overflow.
+            raise self._invalid_cursor()
+        return cursor
+
+    def _invalid_cursor(self) -> exceptions.ValidationError:
+        return exceptions.ValidationError({self.cursor_query_param: [str(self.invalid_cursor_message)]})
+
+    def _position_fits(self, position: str) -> bool:
+        """Tell whether `position` is a value the ordering's first field can hold, as a real row's would be."""
+        model = getattr(self, "_model", None)
+        if model is None:
+            return True
+        name = self.ordering[0].lstrip("-")
+        try:
+            field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return True
+        return position_fits(field, position)
 
     def get_page_size(self, request):
         _validate_page_size(request, self.page_size_query_param, self.max_page_size)
@@ -69,6 +98,28 @@ class PageNumberPagination(pagination.PageNumberPagination):
         response = super().get_paginated_response_schema(schema)
         response["required"] = ["count", "results"]
         return response
+
+
+def position_fits(field: models.Field, position: str) -> bool:
+    """Tell whether a cursor's `position` parses as a value of `field` within the column's range."""
+    if "\x00" in position:
+        # PostgreSQL refuses NUL in text; no row holds one.
+        return False
+    try:
+        value = field.to_python(position)
+        # The integer fields' validators carry the column's range on this database.
+        field.run_validators(value)
+    except (ValidationError, TypeError, ValueError, OverflowError):
+        return False
+    if isinstance(value, datetime.datetime) and settings.USE_TZ:
+        # A row's position carries its offset; a naive or out-of-range moment is not one of them.
+        if value.tzinfo is None:
+            return False
+        try:
+            value.astimezone(datetime.UTC)
+        except OverflowError:
+            return False
+    return value is not None
 
 
 def _validate_page_size(request, param: str, maximum: int) -> None:

@@ -602,6 +602,44 @@ class Attachment(models.Model):
         return self.name
 
 
+class DuplicateSearch(models.Model):
+    """That the possible duplicates of a submitted suggestion have been looked for, and when.
+
+    A suggestion's title and content are fixed once it is submitted, so the search is made once, by a worker
+    after the submission commits (`suggestions.services.duplicates`); a suggestion submitted later adds itself
+    to what an earlier one's search found. Until its search is made, the detail page looks for them itself.
+    """
+
+    suggestion = models.OneToOneField(
+        Suggestion, on_delete=models.CASCADE, primary_key=True, related_name="duplicate_search"
+    )
+    searched_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("duplicate search")
+        verbose_name_plural = _("duplicate searches")
+
+    def __str__(self) -> str:
+        return f"{self.suggestion_id} @ {self.searched_at:%Y-%m-%d %H:%M}"
+
+
+class PossibleDuplicate(models.Model):
+    """A suggestion that may raise the same matter as the searched one, with how alike the two read (0 to 1)."""
+
+    # The unique constraint's index leads with the search, so the column needs none of its own.
+    search = models.ForeignKey(DuplicateSearch, on_delete=models.CASCADE, related_name="found", db_index=False)
+    other = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+
+    class Meta:
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+        constraints = [models.UniqueConstraint(fields=["search", "other"], name="possible_duplicate_once")]
+
+    def __str__(self) -> str:
+        return f"{self.search_id} ~ {self.other_id} ({self.score:.2f})"
+
+
 class TallyCounts(models.Model):
     """The statistics' key and measures, shared by the rollup and its pending changes.
 

@@ -12,7 +12,9 @@ Chinese has no spaces between words, so neither search nor similarity splits tex
   ("关于加快城关镇老旧小区改造的建议" / "建议加快推进城关镇老旧小区改造") without a segmentation library.
   `possible_duplicates` asks it about the suggestions a reviewed one may repeat: its body's, from its year and the
   year before. On PostgreSQL the candidates are the titles closest by pg_trgm's `word_similarity`, read from the
-  covering index on (body, year) of migration 0010_duplicates_index without touching the table.
+  covering index on (body, year) of migration 0010_duplicates_index without touching the table. A worker makes
+  that search once per submitted suggestion and keeps what it finds (`suggestions.services.duplicates`);
+  `possible_duplicates` reads the kept matches, and searches itself only while no worker has.
 """
 
 from __future__ import annotations
@@ -21,12 +23,13 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import F, FloatField, Func, Lookup, Q, QuerySet, Value
 from django.db.models.fields import CharField, TextField
 
-from suggestions.models import Suggestion
+from suggestions.models import DuplicateSearch, Suggestion
 
 SEARCHED_FIELDS = ("title", "content")
 # Words every suggestion's title carries ("关于……的建议"): they say nothing about the matter.
@@ -60,6 +63,8 @@ TITLE_WEIGHT = 0.5
 # earlier round and has had its answer; leaving it out also bounds the work to two years of one body, however
 # many years the portal holds.
 DUPLICATE_YEARS = 2
+# The least score at which a suggestion is offered as a possible duplicate of another.
+MIN_DUPLICATE_SCORE = 0.2
 
 
 # Terms up to this many characters are looked up in the gram index (see `_short_term`); longer ones in pg_trgm's.
@@ -314,15 +319,22 @@ def _similarity_to(*, title: str, content: str) -> Callable[[str, str], float]:
     return score
 
 
-def possible_duplicates(
-    *, suggestion: Suggestion, queryset: QuerySet[Suggestion], limit: int = 5
-) -> list[tuple[Suggestion, float]]:
-    """Return up to `limit` suggestions of `queryset` that may raise the same matter as `suggestion`, best first.
+class Candidate(NamedTuple):
+    """A suggestion scored against another: its id, title, content and year, and how alike the two read."""
 
-    The caller scopes `queryset` to what the person may see; the candidates are then the suggestion's body's, of
-    its year and the year before (`DUPLICATE_YEARS`), neither drafts nor the suggestion itself.
+    pk: int
+    title: str
+    content: str
+    year: int
+    score: float
+
+
+def duplicate_candidates(*, suggestion: Suggestion, queryset: QuerySet[Suggestion]) -> QuerySet[Suggestion]:
+    """Narrow `queryset` to where `suggestion`'s duplicates may be: its body's, of its year and the year before.
+
+    Neither drafts nor the suggestion itself. The caller scopes `queryset` to what the person may see.
     """
-    candidates = (
+    return (
         queryset.filter(
             body_id=suggestion.body_id,
             year__gt=suggestion.year - DUPLICATE_YEARS,
@@ -331,6 +343,26 @@ def possible_duplicates(
         .exclude(pk=suggestion.pk)
         .exclude(status=Suggestion.Status.DRAFT)
     )
+
+
+def possible_duplicates(
+    *, suggestion: Suggestion, queryset: QuerySet[Suggestion], limit: int = 5
+) -> list[tuple[Suggestion, float]]:
+    """Return up to `limit` suggestions of `queryset` that may raise the same matter as `suggestion`, best first.
+
+    The caller scopes `queryset` to what the person may see; the candidates are then `duplicate_candidates`.
+    What a worker's search kept (`suggestions.services.duplicates`) is read when it has been made; until then
+    they are searched now.
+    """
+    candidates = duplicate_candidates(suggestion=suggestion, queryset=queryset)
+    # One row per match kept, best first; a search that found nothing gives one row of NULLs, no search none.
+    kept = list(
+        DuplicateSearch.objects.filter(pk=suggestion.pk)
+        .order_by(F("found__score").desc(nulls_last=True), F("found__other_id").desc())
+        .values_list("found__other_id", "found__score")[:limit]
+    )
+    if kept:
+        return load_scored(candidates, [(pk, score) for pk, score in kept if pk is not None])
     return similar_suggestions(title=suggestion.title, content=suggestion.content, queryset=candidates, limit=limit)
 
 
@@ -340,30 +372,49 @@ def similar_suggestions(
     content: str,
     queryset: QuerySet[Suggestion],
     limit: int = 5,
-    min_score: float = 0.2,
+    min_score: float = MIN_DUPLICATE_SCORE,
 ) -> list[tuple[Suggestion, float]]:
     """Return up to `limit` suggestions of `queryset` that may raise the same matter, best first, with their score.
 
+    Only the suggestions shown are read whole, with what `queryset` joins to them (see `scored_similar`).
+    """
+    scored = scored_similar(title=title, content=content, queryset=queryset, min_score=min_score)[:limit]
+    return load_scored(queryset, [(candidate.pk, candidate.score) for candidate in scored])
+
+
+def load_scored(queryset: QuerySet[Suggestion], scored: list[tuple[int, float]]) -> list[tuple[Suggestion, float]]:
+    """Read the scored suggestions whole from `queryset`, in the order given, with their scores.
+
+    In one query, with what `queryset` joins to them; one `queryset` does not hold (deleted since, or not the
+    person's to see) is left out.
+    """
+    shown = queryset.in_bulk([pk for pk, _score in scored]) if scored else {}
+    return [(shown[pk], score) for pk, score in scored if pk in shown]
+
+
+def scored_similar(
+    *, title: str, content: str, queryset: QuerySet[Suggestion], min_score: float = MIN_DUPLICATE_SCORE
+) -> list[Candidate]:
+    """Score the suggestions of `queryset` that may raise the same matter as `title` and `content`, best first.
+
     The caller scopes `queryset` (the same body, not the suggestion itself, what the person may see) and keeps it
-    small, as `possible_duplicates` does: a cheap pre-filter picks candidates from every row of it and each
-    candidate is then scored exactly in Python.
+    small, as `duplicate_candidates` does: a cheap pre-filter picks candidates from every row of it and each
+    candidate is then scored exactly in Python. Those under `min_score` are left out.
     """
     score = _similarity_to(title=title, content=content)
-    candidates = _candidates(title, queryset)
-    scored = [(pk, score(other_title, other_content)) for pk, other_title, other_content in candidates]
-    scored = [pair for pair in scored if pair[1] >= min_score]
-    scored.sort(key=lambda pair: (-pair[1], -pair[0]))
-    scored = scored[:limit]
-    # Only the suggestions shown are read whole, with what `queryset` joins to them (no ids, no query); one
-    # deleted between the two reads is left out.
-    shown = queryset.in_bulk([pk for pk, _score in scored])
-    return [(shown[pk], value) for pk, value in scored if pk in shown]
+    scored = [
+        Candidate(pk, other_title, other_content, year, score(other_title, other_content))
+        for pk, other_title, other_content, year in _candidates(title, queryset)
+    ]
+    scored = [candidate for candidate in scored if candidate.score >= min_score]
+    scored.sort(key=lambda candidate: (-candidate.score, -candidate.pk))
+    return scored
 
 
-def _candidates(title: str, queryset: QuerySet[Suggestion]) -> list[tuple[int, str, str]]:
-    """Return the id, title and content of the suggestions of `queryset` worth scoring against `title`."""
+def _candidates(title: str, queryset: QuerySet[Suggestion]) -> list[tuple[int, str, str, int]]:
+    """Return the id, title, content and year of the suggestions of `queryset` worth scoring against `title`."""
     core = "".join(text_core(title))
-    texts = queryset.order_by().values_list("pk", "title", "content")
+    texts = queryset.order_by().values_list("pk", "title", "content", "year")
     if connection.vendor != "postgresql" or len(core) < 3:
         return list(texts.order_by("-created_at", "-id")[:FALLBACK_CANDIDATES])
     # The closest titles are picked by id in a subquery that reads only the covering index (id, title, status and

@@ -9,3 +9,19 @@ def compact_suggestion_tallies() -> int:
     from suggestions.tallies import tally_compact
 
     return tally_compact()
+
+
+@shared_task(name="suggestions.tasks.search_duplicates", acks_late=True)
+def search_duplicates(suggestion_ids: list[int]) -> int:
+    """Search and keep the possible duplicates of these submitted suggestions; twice is harmless."""
+    from suggestions.services.duplicates import suggestions_search_duplicates
+
+    return suggestions_search_duplicates(suggestion_ids=suggestion_ids)
+
+
+@shared_task(name="suggestions.tasks.sweep_duplicates")
+def sweep_duplicates() -> int:
+    """Search the submitted suggestions no worker has searched yet; beat runs it, and a missed run is harmless."""
+    from suggestions.services.duplicates import duplicates_sweep
+
+    return duplicates_sweep()

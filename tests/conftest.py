@@ -60,3 +60,24 @@ def english():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def queued_tasks():
+    """Send this process's tasks to kombu's in-memory broker, where they wait for a worker as in production.
+
+    For counting what a request itself costs: in eager mode the tasks it hands to the workers would run inside it.
+    """
+    from congress.celery import app as celery_app
+
+    previous = celery_app.conf.broker_url, celery_app.conf.task_always_eager
+    celery_app.conf.broker_url = "memory://"
+    celery_app.conf.task_always_eager = False
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    try:
+        yield
+    finally:
+        celery_app.conf.broker_url, celery_app.conf.task_always_eager = previous
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None

@@ -184,6 +184,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Reads stay exact without it (they add the pending changes); it keeps them few, so reads stay short.
     "compact-suggestion-tallies": {"task": "suggestions.tasks.compact_suggestion_tallies", "schedule": 60.0},
+    # A worker searches each submission's possible duplicates as it commits; this catches the ones it missed.
+    "sweep-duplicates": {"task": "suggestions.tasks.sweep_duplicates", "schedule": 600.0},
 }
 
 REST_FRAMEWORK = {

@@ -25,6 +25,7 @@ from suggestions.deadlines import assign_due, policy_for
 from suggestions.models import Category, Signer, Suggestion
 from suggestions.permissions import can_register, is_office_staff
 from suggestions.services._common import require_text
+from suggestions.services.duplicates import search_duplicates_after_commit
 from suggestions.services.intake import (
     DeputyPool,
     Notice,
@@ -119,6 +120,8 @@ def suggestions_create_bulk(
     record_events(_events(planned, actor=actor, register=register))
     if register:
         _notify_registered(planned)
+    # Registered at once or not, each is a possible duplicate of the submitted ones it resembles.
+    search_duplicates_after_commit(suggestion.pk for suggestion in suggestions)
     outcome.created = suggestions
     return outcome
 

@@ -38,6 +38,7 @@ from suggestions.services._common import (
     staff_ids,
     staff_url,
 )
+from suggestions.services.duplicates import search_duplicates_after_commit
 from suggestions.services.uploads import stored_name, validate_upload
 
 EDITABLE_DRAFT_FIELDS = frozenset({"title", "content", "category", "session", "cosigner_ids"})
@@ -281,6 +282,7 @@ def _submit(suggestion: Suggestion, actor: User) -> None:
     mark_submitted(suggestion, actor)
     suggestion.save(update_fields=["status", "submitted_at", "updated_at"])
     submitted_event(suggestion, actor=actor).save()
+    search_duplicates_after_commit([suggestion.pk])
 
 
 @transaction.atomic

@@ -67,9 +67,12 @@ def import_queries(cast, rows, capture) -> int:
     return len(queries)
 
 
-def test_the_import_needs_the_same_queries_for_10_and_for_100_rows(cast, django_capture_on_commit_callbacks):
+def test_the_import_needs_the_same_queries_for_10_and_for_100_rows(
+    cast, django_capture_on_commit_callbacks, queued_tasks
+):
     # Given two files of 10 and of 100 rows, with co-signers, categories and registration at once,
-    # and a first import that has filled the caches every request fills (content types, the actor's roles)
+    # and a first import that has filled the caches every request fills (content types, the actor's roles);
+    # the search for their possible duplicates waits for a worker, as it does outside the tests
     import_queries(cast, paper_rows(1, tag="丙"), django_capture_on_commit_callbacks)
 
     # When each is imported, notifications included

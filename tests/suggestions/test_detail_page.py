@@ -11,6 +11,7 @@ from django.urls import reverse
 from congress.services import record_event
 from suggestions import services
 from suggestions.models import Answer, Contact, ExtensionRequest, Suggestion
+from suggestions.services.duplicates import suggestions_search_duplicates
 from tests.suggestions.factories import assignment_of, drive, loop_cast
 
 pytestmark = pytest.mark.django_db
@@ -22,9 +23,11 @@ STAFF_QUERY_BOUND = 14
 # The same without the priority form: the unit's panel reads its assignments from what the page loaded.
 UNIT_QUERY_BOUND = 12
 # A submitted suggestion's page: session, user and roles; the suggestion and its signers, units, answers and
-# attachments; the timeline; the possible duplicates' texts to score (ranked in the query on PostgreSQL), then the
-# few shown with their sessions and lead deputies; the unread count; the categories offered by the registration form.
+# attachments; the timeline; what a worker's duplicate search kept, then the few shown with their sessions and lead
+# deputies; the unread count; the categories offered by the registration form.
 SUBMITTED_QUERY_BOUND = 13
+# Before a worker has searched: the duplicates' texts to score (ranked in the query on PostgreSQL) besides.
+UNSEARCHED_QUERY_BOUND = SUBMITTED_QUERY_BOUND + 1
 
 
 @pytest.fixture
@@ -131,9 +134,8 @@ def test_a_unit_reads_the_page_with_its_panel_in_the_same_queries_however_many_p
     assert response.context["unit_actions"]
 
 
-def test_the_staff_read_a_submitted_suggestion_in_the_same_queries_however_many_duplicates_it_has(
-    client, cast, django_assert_max_num_queries
-):
+def submitted_with_duplicates(cast) -> tuple[Suggestion, list[Suggestion]]:
+    """Return a submitted suggestion like no other, and six alike: three submitted, three of last year closed."""
     alone = drive(cast, to=Status.SUBMITTED)
     Suggestion.objects.filter(pk=alone.pk).update(title="关于开通乡村学校校车的建议", content="偏远村组学生上学路远。")
     repeated = [drive(cast, to=Status.SUBMITTED) for _ in range(3)] + [drive(cast, to=Status.CLOSED) for _ in range(3)]
@@ -141,6 +143,14 @@ def test_the_staff_read_a_submitted_suggestion_in_the_same_queries_however_many_
     Suggestion.objects.filter(pk__in=[item.pk for item in repeated[3:]]).update(
         year=F("year") - 1, session=None, lead_deputy=cast.other_deputy_record
     )
+    return Suggestion.objects.get(pk=alone.pk), repeated
+
+
+def test_the_staff_read_a_submitted_suggestion_in_the_same_queries_however_many_duplicates_it_has(
+    client, cast, django_assert_max_num_queries
+):
+    alone, repeated = submitted_with_duplicates(cast)
+    suggestions_search_duplicates(suggestion_ids=[alone.pk, *(item.pk for item in repeated)])
     client.force_login(cast.staff)
 
     # Django caches the content types the timeline looks up: a first read keeps that out of the counts.
@@ -151,3 +161,19 @@ def test_the_staff_read_a_submitted_suggestion_in_the_same_queries_however_many_
     assert counted[1] == counted[0] + 1
     assert len(response.context["duplicates"]) == 5
     assert "赵敏" in response.content.decode()
+
+
+def test_before_a_worker_searched_the_page_finds_the_same_duplicates_itself_in_one_query_more(
+    client, cast, django_assert_max_num_queries
+):
+    alone, repeated = submitted_with_duplicates(cast)
+    client.force_login(cast.staff)
+    client.get(detail_url(alone))
+
+    counted, response = read_both(client, alone, repeated[0], UNSEARCHED_QUERY_BOUND, django_assert_max_num_queries)
+    searched_now = response.context["duplicates"]
+    suggestions_search_duplicates(suggestion_ids=[alone.pk, *(item.pk for item in repeated)])
+    kept = client.get(detail_url(repeated[0])).context["duplicates"]
+
+    assert counted[1] == counted[0] + 1
+    assert [(item.pk, score) for item, score in kept] == [(item.pk, score) for item, score in searched_now]

@@ -58,8 +58,9 @@ CLOSED_STATUSES: tuple[str, ...] = (Status.CLOSED, Status.REVISITED, Status.ARCH
 SATISFIED_LEVELS: tuple[str, ...] = (Rating.Level.SATISFIED, Rating.Level.BASICALLY_SATISFIED)
 GRADE_SOLVED = "A"
 COMPLETION_MONTHS = 6
-# The staff list's value for "no session" (filed between sessions), "no category" and "no unit".
-NONE_VALUE = "none"
+# The staff list's value for "no session" (filed between sessions), "no category" and "no unit", which the
+# statistics' filters take too; the rollup, which this module imports, reads it as well.
+NONE_VALUE = tallies.NONE_VALUE
 TRUE, FALSE = "true", "false"
 
 RANK_KEYS: dict[str, Any] = {
@@ -306,7 +307,8 @@ def filter_params(filters: Mapping[str, Any]) -> Params:
     # The statistics count by lead unit; the list's `unit` would also match co-handling and parallel units.
     for name, param in (("session", "session"), ("unit", "lead_unit"), ("category", "category")):
         if filters.get(name) is not None:
-            params.append((param, str(filters[name].pk)))
+            value = filters[name]
+            params.append((param, NONE_VALUE if value == NONE_VALUE else str(value.pk)))
     if filters.get("priority") is not None:
         params.append(("priority", TRUE if filters["priority"] else FALSE))
     for name in ("assigned_from", "assigned_to"):
@@ -320,12 +322,12 @@ def _start_of_day(day: dt.date) -> dt.datetime:
 
 
 def _apply_filters(qs: models.QuerySet, filters: Mapping[str, Any]) -> models.QuerySet:
-    if filters.get("session") is not None:
-        qs = qs.filter(session=filters["session"])
-    if filters.get("unit") is not None:
-        qs = qs.filter(lead_unit=filters["unit"])
-    if filters.get("category") is not None:
-        qs = qs.filter(category=filters["category"])
+    for name, field_name in (("session", "session"), ("unit", "lead_unit"), ("category", "category")):
+        value = filters.get(name)
+        if value == NONE_VALUE:
+            qs = qs.filter(**{f"{field_name}__isnull": True})
+        elif value is not None:
+            qs = qs.filter(**{field_name: value})
     if filters.get("priority") is not None:
         qs = qs.filter(is_priority=filters["priority"])
     # Local calendar days, as bounds the assigned_at index can use.

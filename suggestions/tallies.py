@@ -52,6 +52,8 @@ GROUPINGS = ("session_id", "lead_unit_id", "category_id", "is_priority")
 # The columns the tally also keeps sums over; 0 stands for "none" in them (no session, unit or category).
 SUMMED = ("session_id", "lead_unit_id", "category_id")
 ALL = TallyCounts.ALL
+# A session, unit or category filter's value for "none" (stats.NONE_VALUE), which the key columns store as 0.
+NONE_VALUE = "none"
 # Past this many changes waiting in a reader's scope, the reader folds them in for the readers after it.
 COMPACT_AFTER = 10_000
 # Transaction-level advisory lock taken by compaction and rebuild on PostgreSQL ("tally" in ASCII).
@@ -94,7 +96,7 @@ def _conditions(*, user: User, filters: Mapping[str, Any]) -> tuple[list[str], l
     for name, column in (("session", "session_id"), ("unit", "lead_unit_id"), ("category", "category_id")):
         if filters.get(name) is not None:
             conditions.append(f"{column} = %s")
-            params.append(filters[name].pk)
+            params.append(0 if filters[name] == NONE_VALUE else filters[name].pk)
     if filters.get("priority") is not None:
         conditions.append("is_priority = %s")
         params.append(bool(filters["priority"]))

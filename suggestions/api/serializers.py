@@ -16,6 +16,7 @@ from congress.api.serializers import ScopedPrimaryKeyRelatedField, StrictPrimary
 from congress.models import CongressSession, Event, Unit, User
 from congress.querysets import in_scope
 from deputies.models import Deputy
+from suggestions.api.filters import ID_OR_NONE
 from suggestions.models import (
     Answer,
     Assignment,
@@ -27,7 +28,7 @@ from suggestions.models import (
     Signer,
     Suggestion,
 )
-from suggestions.stats import RATES
+from suggestions.stats import NONE_VALUE, RATES
 
 TEXT_MAX = 10_000
 NOTE_MAX = 2_000
@@ -571,13 +572,32 @@ class PublishSerializer(serializers.Serializer):
 # Statistics
 
 
+class OrNone:
+    """A reference field that also takes "none", as the statistics' groups key what has no session, unit or category."""
+
+    def to_internal_value(self, data):
+        if data == NONE_VALUE:
+            return NONE_VALUE
+        return super().to_internal_value(data)
+
+
+@extend_schema_field(ID_OR_NONE)
+class ScopedIdOrNoneField(OrNone, ScopedPrimaryKeyRelatedField):
+    pass
+
+
+@extend_schema_field(ID_OR_NONE)
+class CategoryOrNoneField(OrNone, CategoryField):
+    pass
+
+
 class StatsQuerySerializer(serializers.Serializer):
     group_by = serializers.ChoiceField(
         choices=["unit", "category", "session"], required=False, allow_null=True, default=None
     )
-    session = ScopedPrimaryKeyRelatedField(queryset=CongressSession.objects.all(), required=False)
-    unit = ScopedPrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False, help_text="The lead unit.")
-    category = CategoryField(queryset=Category.objects.all(), required=False)
+    session = ScopedIdOrNoneField(queryset=CongressSession.objects.all(), required=False)
+    unit = ScopedIdOrNoneField(queryset=Unit.objects.all(), required=False, help_text="The lead unit.")
+    category = CategoryOrNoneField(queryset=Category.objects.all(), required=False)
     priority = serializers.BooleanField(required=False, allow_null=True, default=None)
     assigned_from = serializers.DateField(required=False)
     assigned_to = serializers.DateField(required=False)
@@ -589,6 +609,12 @@ class StatsQuerySerializer(serializers.Serializer):
         if empty:
             raise serializers.ValidationError(
                 {name: [_("Leave this parameter out rather than empty.")] for name in empty}
+            )
+        start, end = attrs.get("assigned_from"), attrs.get("assigned_to")
+        if start and end and start > end:
+            # Counted as asked, an empty period gives zeros that read as a real answer.
+            raise serializers.ValidationError(
+                {"assigned_to": [_("The end of the period must not be before its start.")]}
             )
         return attrs
 

@@ -1,10 +1,11 @@
 """The staff list's filters, shared by the pages, the API and the statistics page's links.
 
 Every name here is part of the query string contract: session, year, status (repeatable), unit (lead or any
-assigned unit), category, priority, overdue, deputy, q, assigned_from, assigned_to, rated, grade, satisfaction
-and source. `assigned`, `lead_unit` and `closed_within_months` are what the statistics page adds so that its
-links list exactly the suggestions each number counts. "none" selects suggestions without a session, category
-or lead unit, as the statistics page writes it.
+assigned unit), category, priority, overdue, deputy, q, assigned_from, assigned_to, rated, grade, satisfaction,
+source and pending (reroute or extension: a unit's request awaiting the office's decision, as the office's
+to-do list counts them). `assigned`, `lead_unit` and `closed_within_months` are what the statistics page adds
+so that its links list exactly the suggestions each number counts. "none" selects suggestions without a
+session, category or lead unit, as the statistics page writes it.
 """
 
 from __future__ import annotations
@@ -23,12 +24,17 @@ from congress.forms import DATE_INPUT
 from congress.models import CongressSession, Unit
 from congress.querysets import in_scope, scope_path
 from deputies.models import Deputy
-from suggestions.models import Answer, Assignment, Category, Rating, Signer, Suggestion
+from suggestions.models import Answer, Assignment, Category, ExtensionRequest, Rating, Signer, Suggestion
 from suggestions.search import search_suggestions
 from suggestions.stats import ASSIGNED_STATUSES, NONE_VALUE, closed_within_months, latest_rating_result
 
 TRUE, FALSE = "true", "false"
 YES_NO = [(TRUE, _("Yes")), (FALSE, _("No"))]
+PENDING_REROUTE, PENDING_EXTENSION = "reroute", "extension"
+PENDING_CHOICES = [
+    (PENDING_REROUTE, _("Re-routing request")),
+    (PENDING_EXTENSION, _("Extension request")),
+]
 LATEST_RATING = "latest_rating_result"
 
 
@@ -112,6 +118,16 @@ class SuggestionFilter(ScopedFilterSet):
         widget=forms.CheckboxSelectMultiple,
     )
     source = django_filters.ChoiceFilter(label=_("Source"), choices=Suggestion.Source.choices, empty_label=_("All"))
+    pending = django_filters.ChoiceFilter(
+        label=_("Request to decide"),
+        choices=PENDING_CHOICES,
+        empty_label=_("All"),
+        method="filter_pending",
+        help_text=_(
+            "Only suggestions with a unit's request awaiting the office's decision: "
+            "a re-routing request (reroute) or an extension request (extension)."
+        ),
+    )
     assigned = django_filters.ChoiceFilter(
         label=_("Assigned"), choices=[(TRUE, _("Yes"))], empty_label=_("All"), method="filter_assigned"
     )
@@ -197,6 +213,18 @@ class SuggestionFilter(ScopedFilterSet):
         if not value:
             return queryset
         return self._with_latest_rating(queryset).filter(**{f"{LATEST_RATING}__in": value})
+
+    def filter_pending(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # Exists, not a join: two units asking at once still list the suggestion once, as the to-do list counts it.
+        if value == PENDING_REROUTE:
+            requests = Assignment.objects.filter(suggestion=OuterRef("pk"), status=Assignment.Status.REROUTE_REQUESTED)
+        elif value == PENDING_EXTENSION:
+            requests = ExtensionRequest.objects.filter(
+                assignment__suggestion=OuterRef("pk"), status=ExtensionRequest.Status.PENDING
+            )
+        else:
+            return queryset
+        return queryset.filter(Exists(requests))
 
     def filter_assigned(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value != TRUE:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from congress.models import Role, User
 from congress.todos import TodoItem
+from suggestions.filters import PENDING_EXTENSION, PENDING_REROUTE
 from suggestions.models import Assignment, ExtensionRequest, Signer, Suggestion
 
 Status = Suggestion.Status
@@ -67,11 +68,15 @@ def office_todos(user: User) -> list[TodoItem]:
     )
     first_review = _only_one(counted.filter(review), counts["review"])
     first_overdue = _only_one(counted.filter(overdue), counts["overdue"])
+    # Suggestions, not requests, are counted: the link lists the suggestions (`pending=`), and two units asking
+    # about the same suggestion put one line on that list.
     reroutes = Assignment.objects.visible_to(user).filter(status=Assignment.Status.REROUTE_REQUESTED)
-    reroutes = reroutes.aggregate(count=Count("pk"), first=Min("suggestion_id"), due=Min("reroute_deadline"))
+    reroutes = reroutes.aggregate(
+        count=Count("suggestion_id", distinct=True), first=Min("suggestion_id"), due=Min("reroute_deadline")
+    )
     extensions = ExtensionRequest.objects.filter(
         status=ExtensionRequest.Status.PENDING, assignment__in=Assignment.objects.visible_to(user)
-    ).aggregate(count=Count("pk"), first=Min("assignment__suggestion_id"))
+    ).aggregate(count=Count("assignment__suggestion_id", distinct=True), first=Min("assignment__suggestion_id"))
     items = []
     if counts["review"]:
         items.append(
@@ -88,7 +93,7 @@ def office_todos(user: User) -> list[TodoItem]:
             TodoItem(
                 title=_("Re-routing requests to decide"),
                 detail=_("Units ask to hand a suggestion back; approve or refuse each request."),
-                url=_list_or_detail(reroutes["count"], reroutes["first"], {"status": Suggestion.Status.ASSIGNED}),
+                url=_list_or_detail(reroutes["count"], reroutes["first"], {"pending": PENDING_REROUTE}),
                 count=reroutes["count"],
                 level="warning",
             )
@@ -98,7 +103,7 @@ def office_todos(user: User) -> list[TodoItem]:
             TodoItem(
                 title=_("Extension requests to decide"),
                 detail=_("Units ask for more time to answer; approve or refuse each request."),
-                url=_list_or_detail(extensions["count"], extensions["first"], {"status": Suggestion.Status.HANDLING}),
+                url=_list_or_detail(extensions["count"], extensions["first"], {"pending": PENDING_EXTENSION}),
                 count=extensions["count"],
                 level="warning",
             )

@@ -465,6 +465,35 @@ def test_list_filters_by_the_staff_lists_names_and_searches_text(api, cast):
     assert ids(ordering="created_at") == [registered.pk, handling.pk]
 
 
+def test_list_filters_by_a_request_awaiting_the_office_and_documents_it(api, cast):
+    rerouted, extended = drive(cast, to=Status.ASSIGNED), drive(cast, to=Status.HANDLING)
+    drive(cast, to=Status.ASSIGNED)
+    services.assignment_request_reroute(
+        assignment_id=assignment_of(rerouted, cast.lead_unit).pk, actor=cast.lead_handler, reason="不属我单位职责。"
+    )
+    assignment = assignment_of(extended, cast.lead_unit)
+    services.extension_request(
+        assignment_id=assignment.pk,
+        actor=cast.lead_handler,
+        reason="需等待批复。",
+        requested_until=assignment.answer_due + dt.timedelta(days=10),
+    )
+    as_person(api, cast.staff)
+
+    def ids(**params):
+        response = api.get(LIST, params)
+        assert response.status_code == 200, response.json()
+        return [item["id"] for item in response.json()["results"]]
+
+    assert ids(pending="reroute") == [rerouted.pk]
+    assert ids(pending="extension") == [extended.pk]
+    assert api.get(LIST, {"pending": "soon"}).status_code == 400
+    schema = api.get("/api/v1/schema/", {"format": "json"}, HTTP_ACCEPT_LANGUAGE="en").json()
+    parameters = {item["name"]: item for item in schema["paths"][LIST]["get"]["parameters"]}
+    assert parameters["pending"]["schema"]["enum"] == ["extension", "reroute"]
+    assert "re-routing request" in parameters["pending"]["description"]
+
+
 def test_list_refuses_unknown_filter_values_and_orderings(api, cast):
     as_person(api, cast.staff)
 

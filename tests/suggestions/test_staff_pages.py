@@ -375,6 +375,18 @@ def test_each_filter_of_the_contract_narrows_the_list(client, cast, world, query
     assert rows(response) == {world[name].pk for name in expected}
 
 
+def test_the_filter_bar_offers_the_requests_awaiting_the_office_in_chinese(client, cast):
+    client.force_login(cast.staff)
+
+    text = page_text(client.get(LIST + "?pending=extension"))
+
+    assert "待审批申请" in text
+    assert '<option value="reroute">调整申请</option>' in text
+    assert '<option value="extension" selected>延期申请</option>' in text
+    # an everyday filter: shown on the bar, not by opening "more filters"
+    assert 'hx-get="/suggestions/more-filters/"' in text
+
+
 def test_the_filters_offer_only_what_the_person_may_see(client, cast, world):
     foreign = CountyFactory(name="白水县")
     client.force_login(cast.staff)

@@ -150,3 +150,59 @@ def test_the_mobile_home_lists_the_deputys_rating_and_reads_bounded_queries(
 
     assert "Answers awaiting your rating" in page or "待您评价的答复" in page
     assert len(few.captured_queries) == len(many.captured_queries)
+
+
+def request_reroute(cast, suggestion: Suggestion, unit, handler) -> None:
+    services.assignment_request_reroute(
+        assignment_id=assignment_of(suggestion, unit).pk, actor=handler, reason="不属我单位职责。"
+    )
+
+
+def request_extension(cast, suggestion: Suggestion) -> None:
+    assignment = assignment_of(suggestion, cast.lead_unit)
+    services.extension_request(
+        assignment_id=assignment.pk,
+        actor=cast.lead_handler,
+        reason="需等待批复。",
+        requested_until=assignment.answer_due + dt.timedelta(days=10),
+    )
+
+
+def test_the_offices_request_items_open_the_list_of_exactly_the_suggestions_they_count(client, cast, english):
+    # Given two suggestions with re-routing requests (one asked by both its units), two with extension requests,
+    # and assigned and handled suggestions that ask for nothing
+    both = drive(cast, to=Status.ASSIGNED, co=True)
+    request_reroute(cast, both, cast.lead_unit, cast.lead_handler)
+    request_reroute(cast, both, cast.co_unit, cast.co_handler)
+    request_reroute(cast, drive(cast, to=Status.ASSIGNED), cast.lead_unit, cast.lead_handler)
+    extended = [drive(cast, to=Status.HANDLING) for _ in range(2)]
+    for suggestion in extended:
+        request_extension(cast, suggestion)
+    for to in (Status.ASSIGNED, Status.ASSIGNED, Status.HANDLING, Status.HANDLING, Status.HANDLING):
+        drive(cast, to=to)
+    client.force_login(cast.staff)
+
+    items = by_title(office_todos(cast.staff))
+
+    # Then each item links to the list filtered to its own requests, and the list shows as many as it counted
+    reroutes, extensions = items["Re-routing requests to decide"], items["Extension requests to decide"]
+    assert reroutes.url == reverse("suggestions:list") + "?pending=reroute"
+    assert extensions.url == reverse("suggestions:list") + "?pending=extension"
+    for item, expected in ((reroutes, 2), (extensions, 2)):
+        page = client.get(item.url).context["page"]
+        assert item.count == page.paginator.count == expected
+    assert {s.pk for s in client.get(extensions.url).context["page"]} == {s.pk for s in extended}
+
+
+def test_a_decided_request_leaves_the_pending_list(client, cast):
+    suggestion = drive(cast, to=Status.ASSIGNED)
+    request_reroute(cast, suggestion, cast.lead_unit, cast.lead_handler)
+    client.force_login(cast.staff)
+    assert {s.pk for s in client.get("/suggestions/?pending=reroute").context["page"]} == {suggestion.pk}
+
+    services.assignment_decide_reroute(
+        assignment_id=assignment_of(suggestion, cast.lead_unit).pk, actor=cast.staff, approve=False
+    )
+
+    assert list(client.get("/suggestions/?pending=reroute").context["page"]) == []
+    assert office_todos(cast.staff) == []

@@ -66,6 +66,8 @@ class ContactForm(AssignmentForm):
         super().__init__(*args, **kwargs)
         self.fields["contacted_on"].initial = timezone.localdate()
         self.fields["contacted_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+        # The service refuses a contact dated before the assignment; the date picker offers none.
+        self.fields["contacted_on"].widget.attrs["min"] = timezone.localdate(self.assignment.assigned_at).isoformat()
 
 
 class CoOpinionForm(AssignmentForm):

@@ -68,6 +68,17 @@ def contact_log(
     require_choice(stage, Contact.Stage, "stage")
     if contacted_on > timezone.localdate():
         raise ValidationError({"contacted_on": _("A contact cannot be logged before it happened.")})
+    # Contacts are part of handling the assignment: one dated earlier is a typing error, not history.
+    assigned_on = timezone.localdate(assignment.assigned_at)
+    if contacted_on < assigned_on:
+        raise ValidationError(
+            {
+                "contacted_on": _(
+                    "A contact cannot be dated before the suggestion was assigned to the unit, on %(date)s."
+                )
+                % {"date": date_format(assigned_on)}
+            }
+        )
     contact = Contact.objects.create(
         assignment=assignment,
         method=method,

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from suggestions.models import Answer, Rating, Signer, Suggestion
 from tests.suggestions.factories import PNG_BYTES, SuggestionFactory, drive, loop_cast
@@ -129,7 +130,7 @@ def test_the_detail_query_count_does_not_grow_with_signers_contacts_and_answers(
             assignment_id=assignment_of(suggestion, cast.lead_unit).pk,
             actor=cast.lead_handler,
             method="visit",
-            contacted_on=suggestion.assigned_at.date(),
+            contacted_on=timezone.localdate(suggestion.assigned_at),
             participants="王芳",
             summary="走访代表",
         )
@@ -415,7 +416,7 @@ def test_the_detail_shows_signers_progress_contacts_and_grade_meanings_in_chines
         assignment_id=assignment_of(suggestion, cast.lead_unit).pk,
         actor=cast.lead_handler,
         method="phone",
-        contacted_on=suggestion.assigned_at.date(),
+        contacted_on=timezone.localdate(suggestion.assigned_at),
         participants="王芳、张科长",
         summary="电话沟通了停车位选址",
     )

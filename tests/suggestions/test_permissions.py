@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from congress.models import Event
 from suggestions import permissions, services
@@ -119,7 +120,7 @@ STEPS = {
             assignment_id=_lead(c, s),
             actor=a,
             method=Contact.Method.PHONE,
-            contacted_on=dt.date(2025, 1, 2),
+            contacted_on=timezone.localdate(),
             participants="王芳",
             summary="电话沟通",
         ),

@@ -435,7 +435,7 @@ def contact_data(assignment: Assignment, **overrides) -> dict:
     data = {
         "method": Contact.Method.FACE_TO_FACE,
         "stage": Contact.Stage.BEFORE,
-        "contacted_on": "2025-03-01",
+        "contacted_on": TODAY.isoformat(),
         "participants": "王芳代表、交通局张科长",
         "summary": "当面了解停车难的具体位置。",
         **overrides,
@@ -452,7 +452,7 @@ def test_a_contact_with_the_deputy_is_logged(client, cast):
 
     assert response.status_code == 302
     contact = Contact.objects.get(assignment=assignment)
-    assert (contact.method, contact.stage, contact.contacted_on) == ("face_to_face", "before", dt.date(2025, 3, 1))
+    assert (contact.method, contact.stage, contact.contacted_on) == ("face_to_face", "before", TODAY)
 
 
 def test_a_contact_in_the_future_is_refused_on_its_date_keeping_what_was_typed(client, cast):
@@ -465,6 +465,21 @@ def test_a_contact_in_the_future_is_refused_on_its_date_keeping_what_was_typed(c
     assert response.status_code == 200
     assert "contacted_on" in response.context["form"].errors
     assert "当面了解停车难的具体位置。" in response.content.decode()
+    assert not Contact.objects.exists()
+
+
+def test_a_contact_dated_before_the_assignment_is_refused_on_its_date_keeping_what_was_typed(client, cast):
+    suggestion = drive(cast, to=Status.HANDLING)
+    assignment = assignment_of(suggestion, cast.lead_unit)
+    client.force_login(cast.lead_handler)
+
+    response = client.post(url("contact", assignment), contact_data(assignment, contacted_on="1900-01-01"))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["contacted_on"] == [
+        "沟通日期不能早于建议交办给本单位的日期（2025年3月3日）。"
+    ]
+    assert 'value="1900-01-01"' in response.content.decode()
     assert not Contact.objects.exists()
 
 

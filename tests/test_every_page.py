@@ -31,6 +31,25 @@ def demo():
     return build_demo_county(seed=2026)
 
 
+FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
+REQUIRED_FIELD = re.compile(r"<(input|select|textarea)\b[^>]*\brequired\b", re.I)
+
+
+def forms_relying_on_the_browser(html: str) -> list[str]:
+    """Return the opening tags of POST forms whose required fields the browser would check in its own language.
+
+    Without `novalidate` an English-locale browser says "Please fill out this field." and the server's Chinese
+    errors (and the form kept as typed) are never seen.
+    """
+    return [
+        f"<form{attributes}>"
+        for attributes, body in FORM.findall(html)
+        if re.search(r"method=[\"']?post", attributes, re.I)
+        and REQUIRED_FIELD.search(body)
+        and "novalidate" not in attributes
+    ]
+
+
 def _visible_text(html: str) -> str:
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", "", html, flags=re.S)
     return re.sub(r"<[^>]+>", " ", html)
@@ -55,3 +74,4 @@ def test_each_page_a_login_can_reach_is_chinese_and_cheap(client, demo, username
         assert re.search(r"[\u4e00-\u9fff]", html), url
         leftovers = ENGLISH.findall(_visible_text(html))
         assert not leftovers, (url, leftovers)
+        assert not forms_relying_on_the_browser(html), url

@@ -135,3 +135,22 @@ def test_the_suggestion_lists_panels_load_their_choices_when_opened(
     page.screenshot(path=str(ARTIFACTS / f"suggestion-list-panels-{width}.png"), full_page=True)
     assert page.locator("#bulk-assign select[name=bulk-lead_unit] option").count() == 4  # "---------" + 3 units
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_an_incomplete_paper_suggestion_gets_the_servers_chinese_errors_in_an_english_browser(
+    demo_county, live_server, browser
+):
+    # Given office staff whose Chromium asks for English, entering a paper suggestion without its title
+    page = sign_in(browser, live_server, username="staff", width=1280)
+    page.goto(f"{live_server.url}/suggestions/new/")
+    page.fill("textarea[name=content]", "城区部分路段路灯不亮，建议尽快检修。")
+
+    # When they save
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_load_state("networkidle")
+
+    # Then the browser lets the form through, and the portal answers in Chinese with what was typed kept
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "suggestion-create-errors-1280.png"), full_page=True)
+    assert page.get_by_text("该字段是必填项。").count() == 2  # the lead deputy and the title
+    assert page.input_value("textarea[name=content]") == "城区部分路段路灯不亮，建议尽快检修。"

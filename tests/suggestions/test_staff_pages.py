@@ -19,6 +19,7 @@ from suggestions.models import Answer, Assignment, Rating, Suggestion
 from suggestions.nav_pages import register_nav
 from tests.congress.factories import CountyFactory, make_user
 from tests.suggestions.factories import SuggestionFactory, assignment_of, drive, loop_cast, pdf_letter
+from tests.test_every_page import forms_relying_on_the_browser
 
 pytestmark = pytest.mark.django_db
 Status = Suggestion.Status
@@ -661,6 +662,20 @@ def test_rejecting_needs_an_explanation_and_keeps_what_was_typed(client, cast):
     assert done.status_code == 302
     submitted.refresh_from_db()
     assert (submitted.status, submitted.reject_reason) == (Status.NOT_REGISTERED, "complaint")
+
+
+def test_the_detail_pages_decision_forms_leave_the_required_fields_to_the_servers_chinese_errors(client, cast):
+    submitted = drive(cast, to=Status.SUBMITTED)
+    rerouted = drive(cast, to=Status.ASSIGNED)
+    services.assignment_request_reroute(
+        assignment_id=assignment_of(rerouted, cast.lead_unit).pk, actor=cast.lead_handler, reason="不属本单位职责"
+    )
+    client.force_login(cast.staff)
+
+    for suggestion in (submitted, rerouted, drive(cast, to=Status.ANSWERED)):
+        text = page_text(client.get(detail_url(suggestion)))
+        assert "required" in text and "novalidate" in text
+        assert forms_relying_on_the_browser(text) == []
 
 
 def test_the_refusal_reason_is_never_chosen_in_advance(client, cast):

@@ -2,12 +2,14 @@
 
 Chinese has no spaces between words, so neither search nor similarity splits text into words:
 
-- `search_suggestions` matches substrings, case-insensitively (as `ILIKE '%…%'`). On PostgreSQL a term of
-  three characters or more is written as `LIKE`/`ILIKE '%…%'`, which the GIN trigram indexes on title and
-  content (migration 0002_search_trigram_indexes) answer without a table scan; pg_trgm counts CJK characters
-  as word characters because the database's ctype is a UTF-8 locale (C.UTF-8). A shorter term (教育, 路) gives
-  pg_trgm no trigram; it is looked up in the unigram and bigram index of migration 0005_search_grams
-  instead, when that index narrows the rows to a few, and otherwise tested row by row with a cheap `LIKE`.
+- `search_suggestions` matches substrings, case-insensitively (as `ILIKE '%…%'`). On PostgreSQL the terms
+  are looked up in the unigram and bigram index keyed by body (migrations 0005_search_grams and
+  0012_search_grams_by_body) when that index narrows a body's rows to a few, with `LIKE` deciding for a term of
+  three characters or more (its bigrams may stand apart). Otherwise a term of one or two characters (教育, 路),
+  which gives pg_trgm no trigram, is tested row by row with a cheap `LIKE`, and a longer one is written as
+  `LIKE`/`ILIKE '%…%'` on title and content, which pg_trgm's GIN indexes (0002_search_trigram_indexes) answer
+  for the whole table at once; pg_trgm counts CJK characters as word characters because the database's ctype is
+  a UTF-8 locale (C.UTF-8).
 - `similar_suggestions` compares character bigrams, which catch the same matter worded differently
   ("关于加快城关镇老旧小区改造的建议" / "建议加快推进城关镇老旧小区改造") without a segmentation library.
   `possible_duplicates` asks it about the suggestions a reviewed one may repeat: its body's, from its year and the
@@ -21,8 +23,10 @@ from __future__ import annotations
 
 import math
 import re
+import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db import connection
@@ -69,17 +73,16 @@ MIN_DUPLICATE_SCORE = 0.2
 
 # Terms up to this many characters are looked up in the gram index (see `_short_term`); longer ones in pg_trgm's.
 GRAM_TERM_LENGTH = 2
-# How many matching rows, per byte of work_mem, the gram index may hand to the table (see `_grams_are_selective`).
+# How many matching rows, per byte of work_mem, the gram index may hand to the table (see `_selective_grams`).
 GRAM_ROWS_PER_WORK_MEM_BYTE = 1 / 128
 # The share of rows PostgreSQL's planner assumes for an array element missing from the statistics' list.
 UNLISTED_GRAM_SHARE = 0.005
 
-# The statistics ANALYZE keeps on the gram index: the share of rows holding each of the most common grams; and
-# the share of rows in the body that holds the most (each body of a scope is searched on its own, see below).
+# The statistics ANALYZE keeps on the gram index: the most common grams with the share of rows holding each, and
+# the least of those shares; and the share of rows in the body that holds the most (each body of a scope is
+# searched on its own, see below).
 GRAM_STATISTICS_SQL = """
-SELECT c.reltuples, pg_size_bytes(current_setting('work_mem')), s.freqs[cardinality(s.elems) + 1],
-    ARRAY(SELECT s.freqs[array_position(s.elems, gram)] FROM unnest(%s::text[]) WITH ORDINALITY AS t(gram, n)
-          ORDER BY n),
+SELECT c.reltuples, pg_size_bytes(current_setting('work_mem')), s.elems, s.freqs, s.freqs[cardinality(s.elems) + 1],
     (SELECT max(share) FROM pg_stats b, unnest(b.most_common_freqs) AS share
      WHERE b.schemaname = current_schema() AND b.tablename = 'suggestions_suggestion' AND b.attname = 'body_id')
 FROM pg_class c
@@ -88,13 +91,54 @@ JOIN (SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS
         AND attname = 'suggestion_search_grams') AS s ON true
 WHERE c.oid = 'suggestions_suggestion'::regclass
 """
+# ANALYZE's statistics change slowly (autovacuum renews them once a tenth of the table has changed), so a
+# process reads them again after this many seconds, not for every search.
+GRAM_STATISTICS_SECONDS = 300.0
+
+
+@dataclass(frozen=True)
+class _GramStatistics:
+    """GRAM_STATISTICS_SQL's row, as read at `read_at` (time.monotonic); `rows` None: the table has none yet."""
+
+    rows: float | None
+    work_mem: int
+    shares: dict[str, float]
+    least_share: float | None
+    largest_body_share: float | None
+    read_at: float
+
+
+_gram_statistics: dict[str, _GramStatistics] = {}
+
+
+def forget_gram_statistics() -> None:
+    """Have the next search read the gram index's statistics again (after an ANALYZE that must count at once)."""
+    _gram_statistics.clear()
+
+
+def _read_gram_statistics() -> _GramStatistics:
+    key = connection.settings_dict["NAME"]
+    known = _gram_statistics.get(key)
+    if known is not None and time.monotonic() - known.read_at < GRAM_STATISTICS_SECONDS:
+        return known
+    with connection.cursor() as cursor:
+        cursor.execute(GRAM_STATISTICS_SQL)
+        row = cursor.fetchone()
+    if row is None:
+        known = _GramStatistics(None, 0, {}, None, None, time.monotonic())
+    else:
+        rows, work_mem, elems, freqs, least_share, largest_body_share = row
+        shares = dict(zip(elems or [], freqs or [], strict=False))
+        known = _GramStatistics(rows, work_mem, shares, least_share, largest_body_share, time.monotonic())
+    _gram_statistics[key] = known
+    return known
 
 
 class _SearchGrams(Func):
     """The indexed unigrams and bigrams of a suggestion's lower-cased title and content (PostgreSQL only)."""
 
     function = "suggestion_search_grams"
-    # A text[] in the database; only `_HasTermGrams` reads it, so no array field (and no SQLite-less import).
+    # A text[] in the database; only `_HasGrams` reads it, so no array field (and no SQLite-less import).
     output_field = TextField()
 
 
@@ -106,15 +150,15 @@ class _SearchedText(Func):
     output_field = TextField()
 
 
-class _HasTermGrams(Lookup):
-    """`grams @> suggestion_search_term_grams(term)`: every gram of the term is among the text's grams."""
+class _HasGrams(Lookup):
+    """`grams @> ARRAY[…]`: every gram asked for is among the text's grams."""
 
-    lookup_name = "has_term_grams"
+    lookup_name = "has_grams"
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} @> suggestion_search_term_grams({rhs})", [*lhs_params, *rhs_params]
+        return f"{lhs} @> {rhs}::text[]", [*lhs_params, *rhs_params]
 
 
 class _Like(Lookup):
@@ -148,17 +192,20 @@ def search_suggestions(queryset: QuerySet[Suggestion], text: str, *, by_body: bo
     """Keep the suggestions whose title or content contains every term of `text`.
 
     `by_body`: the queryset keeps the suggestions of some bodies (a person's scope, a county's public pages), so
-    PostgreSQL reads the gram index once per body (see `_grams_are_selective`).
+    PostgreSQL reads the gram index once per body (see `_selective_grams`).
     """
     terms = search_terms(text)
     if connection.vendor != "postgresql":
         for term in terms:
             queryset = queryset.filter(_icontains(term))
         return queryset
-    short = [term for term in terms if _is_short(term)]
-    use_grams = bool(short) and _grams_are_selective(short, by_body=by_body)
+    gram_terms = [term for term in terms if _keeps_length(term)]
+    chosen = _selective_grams(gram_terms, by_body=by_body) if gram_terms else None
     for term in terms:
-        queryset = queryset.filter(_short_term(term, use_grams=use_grams) if term in short else _long_term(term))
+        if term in gram_terms and (chosen is not None or len(term) <= GRAM_TERM_LENGTH):
+            queryset = queryset.filter(_gram_term(term, grams=chosen[term] if chosen is not None else None))
+        else:
+            queryset = queryset.filter(_long_term(term))
     return queryset
 
 
@@ -169,10 +216,18 @@ def _icontains(term: str) -> Q:
     return condition
 
 
-def _is_short(term: str) -> bool:
-    # A few letters change length with case ("İ".lower() is two characters): with them the gram test would no
-    # longer be exact, so they go the trigram way, which checks every row it finds.
-    return len(term) <= GRAM_TERM_LENGTH and len(term.lower()) == len(term) == len(term.upper())
+def _keeps_length(term: str) -> bool:
+    # A few letters change length with case ("İ".lower() is two characters): the grams of the lower-cased text
+    # would then no longer line up with what ILIKE finds, so such a term goes the trigram way.
+    return len(term.lower()) == len(term) == len(term.upper())
+
+
+def term_grams(term: str) -> list[str]:
+    """The grams a text holding `term` holds: as the database's `suggestion_search_term_grams` (0005)."""
+    lowered = term.lower()
+    if len(lowered) < 2:
+        return [lowered]
+    return sorted({lowered[i : i + 2] for i in range(len(lowered) - 1)})
 
 
 def _is_caseless(term: str) -> bool:
@@ -180,22 +235,24 @@ def _is_caseless(term: str) -> bool:
     return term.lower() == term == term.upper()
 
 
-def _short_term(term: str, *, use_grams: bool) -> Q:
-    """Match a term of one or two characters: by the gram index when it is selective, else row by row.
+def _gram_term(term: str, *, grams: list[str] | None) -> Q:
+    """Match a term through these of its grams in the gram index, or (one or two characters, no grams) row by row.
 
     The grams hold every character and every two adjacent characters of lower(title) and of lower(content),
-    and ILIKE compares lower(text) with lower(term), so holding a short term's gram is the same as containing
-    it: the index's answer needs no check. The LIKE beside it is there for plans that read rows in the list's
-    order and test each (it is far cheaper than computing the grams, which PostgreSQL then does only for the
-    rows LIKE keeps). Without the index, the same LIKE on `title || ' ' || content` (the term holds no space,
-    so it cannot match across the two) keeps pg_trgm from scanning its whole index for a trigram-less term.
+    and ILIKE compares lower(text) with lower(term), so a text holding the term holds each of its grams: the
+    index finds every match. For a term of one or two characters, which is its own gram, the reverse holds too;
+    a longer term's grams may stand apart in the text (老旧 … 小区), so the LIKE beside them decides. The LIKE
+    also serves plans that read rows in the list's order and test each (it is far cheaper than computing the
+    grams, which PostgreSQL then does only for the rows LIKE keeps). Without the index, the same LIKE on
+    `title || ' ' || content` (the term holds no space, so it cannot match across the two) keeps pg_trgm from
+    scanning its whole index for a trigram-less term.
     """
     lookup = _Like if _is_caseless(term) else _ILike
     pattern = Value(f"%{connection.ops.prep_for_like_query(term)}%", output_field=TextField())
     condition = Q(lookup(_SearchedText(*(F(field) for field in SEARCHED_FIELDS)), pattern))
-    if use_grams:
-        grams = _SearchGrams(*(F(field) for field in SEARCHED_FIELDS))
-        condition &= Q(_HasTermGrams(grams, Value(term, output_field=TextField())))
+    if grams:
+        held = _SearchGrams(*(F(field) for field in SEARCHED_FIELDS))
+        condition &= Q(_HasGrams(held, Value(grams)))
     return condition
 
 
@@ -210,23 +267,41 @@ def _long_term(term: str) -> Q:
     return condition
 
 
-def _grams_are_selective(terms: list[str], *, by_body: bool = False) -> bool:
-    """Say whether the gram index narrows the suggestions holding every term to a few (by ANALYZE's statistics).
+def _selective_grams(terms: list[str], *, by_body: bool = False) -> dict[str, list[str]] | None:
+    """Return the grams to look each term up by when the gram index narrows the suggestions holding every term to
+    a few (by ANALYZE's statistics), or None when it does not.
 
     A GIN index answers with a bitmap of the matching rows; past what work_mem holds, the bitmap keeps whole
     pages instead of rows, and PostgreSQL must then compute every row's grams on those pages again (some 0.3 ms
     each): for a gram in a tenth of a million suggestions, that is seconds, where testing the rows with LIKE
-    takes a fraction of one. Like the planner, the estimate takes the terms as independent and an unlisted
-    gram as rarer than every listed one; without statistics yet (a new table) the index is used.
+    takes a fraction of one. A text holding a term holds each of its grams, so a term is at most as common as
+    its rarest gram, and that gram is the one it is looked up by: its grams come together (老旧, 旧小 and 小区),
+    and asking for all of them would make the planner take their shares as independent, expect a single row
+    and skip the body key of the index. Like the planner, the estimate takes the terms as independent and an
+    unlisted gram as rarer than every listed one. Without statistics yet (a new table) the index is used, with
+    every gram of each term. A term of three characters or more that is not looked up here goes through
+    pg_trgm's indexes (`_long_term`).
 
     The index is keyed by body first (0012_search_grams_by_body): searching the suggestions of some bodies, one
     bitmap is made per body, so what must fit is the largest body's matches (`by_body`), not the whole table's.
     """
-    grams = [term.lower() for term in terms]
-    with connection.cursor() as cursor:
-        cursor.execute(GRAM_STATISTICS_SQL, [grams])
-        row = cursor.fetchone()
-    return row is None or _few_enough(*row, by_body=by_body)
+    grams = {term: term_grams(term) for term in terms}
+    known = _read_gram_statistics()
+    if known.rows is None:
+        return grams
+    rarest: dict[str, tuple[float | None, str]] = {}
+    for term, each in grams.items():
+        # An unlisted gram (None) is rarer than any listed one: it sorts first.
+        of_term = sorted(
+            ((known.shares.get(gram), gram) for gram in each), key=lambda pair: (pair[0] is not None, pair)
+        )
+        rarest[term] = of_term[0]
+    shares = [share for share, _gram in rarest.values()]
+    if not _few_enough(
+        known.rows, known.work_mem, known.least_share, shares, known.largest_body_share, by_body=by_body
+    ):
+        return None
+    return {term: [gram] for term, (_share, gram) in rarest.items()}
 
 
 def _few_enough(

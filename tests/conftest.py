@@ -81,3 +81,11 @@ def queued_tasks():
         celery_app.conf.broker_url, celery_app.conf.task_always_eager = previous
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture(autouse=True)
+def _fresh_search_statistics():
+    """Each test reads the gram index's statistics of its own data (a process keeps them for minutes)."""
+    from suggestions.search import forget_gram_statistics
+
+    forget_gram_statistics()

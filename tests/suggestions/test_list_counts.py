@@ -248,6 +248,7 @@ def test_the_list_costs_the_same_queries_for_few_and_many_suggestions(client, wo
     params = {name: world.session.pk if value == "this" else value for name, value in params.items()}
     url = f"{LIST}?{urlencode(params)}"
     fill(world, 60, overdue=2)
+    page_queries(client, url)  # a search first reads the gram statistics, which the process then keeps a while
     few = page_queries(client, url)
 
     fill(world, 60, overdue=10)
@@ -347,14 +348,14 @@ def test_the_api_list_finds_every_match_past_the_cap(world, monkeypatch):
 def test_a_capped_search_counts_body_by_body_and_reads_its_overdue_ones_as_for_the_whole_table(world, monkeypatch):
     # Counting reads the gram index one body at a time; the overdue matches are read in the list's order by
     # testing the scope's overdue rows, so there the gram condition must suit the whole table
-    # (suggestions/search.py, _grams_are_selective).
+    # (suggestions/search.py, _selective_grams).
     monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 3)
     fill(world, 7, title="关于第{n}处停车场的建议", overdue=2)
     asked = []
-    selective = search._grams_are_selective
+    selective = search._selective_grams
     monkeypatch.setattr(
         search,
-        "_grams_are_selective",
+        "_selective_grams",
         lambda terms, by_body=False: asked.append(by_body) or selective(terms, by_body=by_body),
     )
     found = query(q="停车")

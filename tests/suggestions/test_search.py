@@ -172,11 +172,19 @@ def test_search_finds_exactly_the_suggestions_holding_every_term(corpus, text):
     assert _found(corpus, text) == _expected(text)
 
 
+# How the gram index may be asked for each term: by every gram, by one (as by the rarest), or not at all.
+GRAM_CHOICES = {
+    "every-gram": lambda terms, by_body=False: {term: search.term_grams(term) for term in terms},
+    "one-gram": lambda terms, by_body=False: {term: search.term_grams(term)[-1:] for term in terms},
+    "no-index": lambda terms, by_body=False: None,
+}
+
+
 @pytest.mark.postgres
-@pytest.mark.parametrize("use_grams", [True, False], ids=["gram-index", "row-by-row"])
+@pytest.mark.parametrize("choice", GRAM_CHOICES)
 @pytest.mark.parametrize("text", TERMS)
-def test_postgres_short_terms_find_the_same_by_the_gram_index_and_row_by_row(corpus, monkeypatch, text, use_grams):
-    monkeypatch.setattr(search, "_grams_are_selective", lambda terms, by_body=False: use_grams)
+def test_postgres_terms_find_the_same_by_the_gram_index_and_without_it(corpus, monkeypatch, text, choice):
+    monkeypatch.setattr(search, "_selective_grams", GRAM_CHOICES[choice])
 
     assert _found(corpus, text) == _expected(text)
 
@@ -223,7 +231,7 @@ def test_postgres_two_character_term_uses_the_gram_index(corpus):
 @pytest.mark.postgres
 def test_postgres_short_term_never_scans_a_whole_trigram_index(corpus, monkeypatch):
     # pg_trgm gets no trigram from one or two characters and would read its whole index for them.
-    monkeypatch.setattr(search, "_grams_are_selective", lambda terms, by_body=False: False)
+    monkeypatch.setattr(search, "_selective_grams", lambda terms, by_body=False: None)
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
@@ -277,7 +285,8 @@ def test_postgres_trigram_indexes_treat_chinese_as_word_characters():
 
 
 @pytest.mark.postgres
-def test_postgres_search_uses_the_trigram_indexes(three):
+def test_postgres_a_long_term_whose_grams_are_common_uses_the_trigram_indexes(three, monkeypatch):
+    monkeypatch.setattr(search, "_selective_grams", lambda terms, by_body=False: None)
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
@@ -287,6 +296,40 @@ def test_postgres_search_uses_the_trigram_indexes(three):
 
     assert "suggestion_title_trgm_idx" in plan
     assert "suggestion_content_trgm_idx" in plan
+
+
+@pytest.mark.postgres
+def test_postgres_a_long_term_whose_grams_are_selective_uses_the_gram_index_and_like_decides(world):
+    # The bigrams of 老旧小区 stand apart in the second title: the index finds both, LIKE keeps the first.
+    holding = suggestion(world, title=OLD_HOUSING)
+    suggestion(world, title="关于小区老旧管网改造的建议", content="旧小区的雨污管网。")
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_indexscan = off")
+        found = search_suggestions(Suggestion.objects.all(), "老旧小区")
+        plan = found.explain()
+        assert list(found) == [holding]
+
+    assert "suggestion_search_body_grams_idx" in plan
+    assert "trgm" not in plan
+
+
+def test_a_terms_grams_are_what_the_database_makes_of_it():
+    assert search.term_grams("路") == ["路"]
+    assert search.term_grams("停车场") == ["停车", "车场"]
+    assert search.term_grams("ETC") == ["et", "tc"]
+    assert search.term_grams("哈哈哈") == ["哈哈"]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("term", ["路", "停车场", "ETC", "哈哈哈", "PM2.5"])
+def test_postgres_term_grams_equal_the_databases(term):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT suggestion_search_term_grams(%s)", [term])
+        (grams,) = cursor.fetchone()
+
+    assert sorted(grams) == search.term_grams(term)
 
 
 # similarity
@@ -443,3 +486,33 @@ def test_the_gram_index_serves_a_common_term_body_by_body_but_not_across_the_tab
     assert search._few_enough(*statistics, by_body=True)  # 6,250 in the largest body
     assert search._few_enough(*statistics[:4], None, by_body=True) is False  # no body statistics: the whole table
     assert search._few_enough(None, 4 * 1024 * 1024, None, [], None, by_body=False)  # a new table: no statistics
+
+
+@pytest.mark.postgres
+def test_postgres_a_long_term_is_looked_up_by_its_rarest_gram(world):
+    # 小区 is in every suggestion, 旧小 in a few: the few are where 老旧小区 may be.
+    for n in range(40):
+        suggestion(world, title=f"关于第{n}号小区停车的建议", content="小区车位不足。")
+    for n in range(3):
+        suggestion(world, title=f"关于第{n}片老旧小区改造的建议", content="管网老化。")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE suggestions_suggestion")
+    search.forget_gram_statistics()
+
+    chosen = search._selective_grams(["老旧小区", "停车"], by_body=True)
+
+    assert chosen is not None
+    assert chosen["停车"] == ["停车"]
+    assert chosen["老旧小区"] in (["老旧"], ["旧小"])
+    assert search_suggestions(Suggestion.objects.all(), "老旧小区").count() == 3
+
+
+@pytest.mark.postgres
+def test_postgres_a_process_reads_the_gram_statistics_once_in_a_while_not_for_every_search(three):
+    search_suggestions(Suggestion.objects.all(), "路").count()
+
+    with CaptureQueriesContext(connection) as queries:
+        search_suggestions(Suggestion.objects.all(), "停车").count()
+        search_suggestions(Suggestion.objects.all(), "老旧小区", by_body=True).count()
+
+    assert len(queries) == 2

@@ -41,6 +41,11 @@ EXAMPLE_ROW = {
     CATEGORY: "城乡建设",
 }
 
+# The first bytes of an .xlsx (a ZIP archive) and of an old .xls (an OLE compound document).
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+
 HEADING_NOISE = re.compile(r"[\s*＊]|[（(]必填[)）]")
 
 
@@ -70,16 +75,33 @@ def read_table(upload: UploadedFile) -> list[tuple[int, list[str]]]:
         )
     if not data.strip():
         raise ValidationError(_("The file is empty."), code="empty")
-    if data.startswith(b"PK\x03\x04"):
+    # The content decides what the file is, not its name: a renamed file must not be read as something else.
+    if data.startswith(ZIP_MAGIC):
         rows = _read_xlsx(data)
-    elif data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+    elif data.startswith(OLE_MAGIC):
         raise ValidationError(
             _("This is an old Excel 97-2003 (.xls) file. Open it in Excel or WPS, save it as .xlsx and upload that."),
             code="xls",
         )
+    elif suffix := _workbook_suffix(upload):
+        # Text saved under an Excel name would otherwise be read as CSV and refused for its heading row.
+        raise ValidationError(
+            _(
+                "The file is named %(suffix)s but is not a valid Excel workbook. Open it in Excel or WPS and save "
+                "it as an Excel workbook (.xlsx); a CSV file must be uploaded under a .csv name."
+            )
+            % {"suffix": suffix},
+            code="not_xlsx",
+        )
     else:
         rows = _read_csv(data)
     return _limit_rows(rows)
+
+
+def _workbook_suffix(upload: UploadedFile) -> str:
+    """Return the Excel suffix the file is named with (".xlsx"), or "" for any other name."""
+    name = (upload.name or "").lower()
+    return next((suffix for suffix in WORKBOOK_SUFFIXES if name.endswith(suffix)), "")
 
 
 def _bad_type() -> ValidationError:

@@ -262,6 +262,27 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused(client, cast, content, name
     assert Suggestion.objects.count() == 0
 
 
+@pytest.mark.parametrize("name", ["建议汇总.xlsx", "建议汇总.XLS"])
+def test_text_named_as_an_excel_file_is_refused_as_not_a_workbook(client, cast, name):
+    # Given a CSV, with the right headings, saved under an Excel name
+    text = "领衔代表,标题,内容\n王芳,关于路灯的建议,路灯不亮\n"
+
+    # When it is uploaded
+    response = upload(client, cast.staff, SimpleUploadedFile(name, text.encode("utf-8")))
+
+    # Then the form says it is not an Excel workbook, rather than that its heading row is wrong
+    errors = " ".join(response.context["form"].errors["file"])
+    assert "不是有效的 Excel 工作簿" in errors and name.rsplit(".", 1)[1].lower() in errors
+    assert "表头" not in errors
+    assert Suggestion.objects.count() == 0
+
+
+def test_a_workbook_named_csv_is_still_read_as_a_workbook(client, cast):
+    response = upload(client, cast.staff, xlsx(five_rows(cast), name="建议.csv"))
+
+    assert response.status_code == 302
+
+
 def test_a_word_document_renamed_xlsx_is_refused(client, cast):
     # Given a .docx (a ZIP without the workbook part)
     import zipfile

@@ -14,12 +14,19 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
+import uuid
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
 
 CHROMIUM = "/usr/bin/chromium"
+REPO = Path(__file__).resolve().parents[1]
+# Seconds a worker is given to stop before it is killed.
+STOP_TIMEOUT = 30
 
 
 def _missing_service(marker: str) -> str | None:
@@ -89,3 +96,49 @@ def _fresh_search_statistics():
     from suggestions.search import forget_gram_statistics
 
     forget_gram_statistics()
+
+
+def _test_database_url() -> str:
+    """Point DATABASE_URL at the database pytest-django created, not the one it was derived from."""
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(parts._replace(path="/" + settings.DATABASES["default"]["NAME"]))
+
+
+@pytest.fixture
+def not_eager():
+    """Send tasks through the broker: the unit-test settings run them eagerly."""
+    from congress.celery import app as celery_app
+
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    try:
+        yield
+    finally:
+        celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def celery_worker(transactional_db, django_db_serialized_rollback, tmp_path):
+    """Run `celery worker` as a subprocess on REDIS_URL and the pytest test database; stop it afterwards."""
+    log = tmp_path / "worker.log"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "congress.settings.dev",
+        "DATABASE_URL": _test_database_url(),
+        "CONGRESS_VAR_DIR": str(tmp_path / "var"),
+        "PYTHONUNBUFFERED": "1",
+    }
+    command = [sys.executable, "-m", "celery", "-A", "congress", "worker", "--pool", "solo", "--loglevel", "INFO"]
+    command += ["--hostname", f"pytest-{uuid.uuid4().hex[:8]}@%h", "--without-gossip", "--without-mingle"]
+    with log.open("wb") as output:
+        worker = subprocess.Popen(command, cwd=REPO, env=env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        yield worker, log
+    finally:
+        # Stop it before pytest-django flushes or drops the test database the worker is connected to.
+        worker.terminate()
+        try:
+            worker.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 import pytest
 
@@ -11,6 +12,7 @@ from suggestions import services
 from suggestions.models import DuplicateSearch, PossibleDuplicate, Suggestion
 from suggestions.search import possible_duplicates
 from suggestions.services.duplicates import duplicates_sweep, suggestions_search_duplicates
+from tests.congress.test_celery_worker import TASK_TIMEOUT
 from tests.suggestions.factories import loop_cast
 from tests.suggestions.public_data import at, public_world, suggestion
 
@@ -175,3 +177,30 @@ def test_the_sweep_searches_only_submitted_suggestions_not_searched_yet(world):
     assert duplicates_sweep() == 1
     assert DuplicateSearch.objects.filter(pk=waiting.pk).exists()
     assert duplicates_sweep() == 0
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+def test_a_real_worker_on_redis_searches_each_submission_once_it_commits(celery_worker, not_eager):
+    worker, log = celery_worker
+    cast = loop_cast()
+    drafts = [
+        services.suggestion_create(
+            body=cast.body, lead_deputy=cast.lead_deputy, title=title, content="管网老化，雨季内涝。", actor=cast.deputy
+        )
+        for title in (OLD_HOUSING, OLD_HOUSING_AGAIN)
+    ]
+
+    for draft in drafts:
+        services.suggestion_submit(suggestion_id=draft.pk, actor=cast.deputy)
+
+    deadline = time.monotonic() + TASK_TIMEOUT
+    while DuplicateSearch.objects.filter(pk__in=[draft.pk for draft in drafts]).count() < 2:
+        if worker.poll() is not None:
+            pytest.fail(f"the worker exited ({worker.returncode}):\n{log.read_text()[-4000:]}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"no duplicate search within {TASK_TIMEOUT} s:\n{log.read_text()[-4000:]}")
+        time.sleep(0.2)
+    first, second = drafts
+    assert [pk for pk, _score in kept(first)] == [second.pk]
+    assert [pk for pk, _score in kept(second)] == [first.pk]

@@ -15,14 +15,18 @@ def ensure_transition(obj: models.Model, *, to: str, field: str = "status") -> N
     """Raise WorkflowError unless the model's TRANSITIONS table allows moving `obj` to `to`."""
     current = getattr(obj, field)
     allowed = type(obj).TRANSITIONS.get(current, ())
-    if to not in allowed:
+    if to in allowed:
+        return
+    if to == current:
+        # Most often a second click or a retry: the step has been taken already.
         raise WorkflowError(
-            _(
-                "This record is %(current)s and cannot move to %(target)s; "
-                "it may have just been changed by someone else."
-            )
-            % {"current": _state_label(obj, field, current), "target": _state_label(obj, field, to)}
+            _("This record is already %(current)s: someone may have just taken this step.")
+            % {"current": _state_label(obj, field, current)}
         )
+    raise WorkflowError(
+        _("This record is %(current)s and cannot move to %(target)s; it may have just been changed by someone else.")
+        % {"current": _state_label(obj, field, current), "target": _state_label(obj, field, to)}
+    )
 
 
 def ensure(allowed: bool, message: str | None = None) -> None:

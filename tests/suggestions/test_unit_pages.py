@@ -384,7 +384,7 @@ def test_accepting_twice_is_a_conflict_explained_in_chinese(client, cast):
     response = client.post(url("accept", assignment))
 
     assert response.status_code == 409
-    assert "可能刚被他人处理" in response.content.decode()
+    assert "该记录已经是“已签收”，可能刚有人办理过这一步" in response.content.decode()
     assert assignment_of(suggestion, cast.lead_unit).accepted_by == cast.lead_handler
 
 

@@ -254,11 +254,14 @@ def assignment_decide_reroute(
         from_state=Assignment.Status.REROUTE_REQUESTED,
         to_state=target,
         note=note,
+        # The names as they were at the decision, for the timeline: a unit renamed later does not rewrite history.
         data={
             "assignment": assignment.pk,
             "unit": assignment.unit_id,
+            "unit_name": assignment.unit.name,
             "role": assignment.role,
             "new_unit": new_unit.pk if new_unit else None,
+            "new_unit_name": new_unit.name if new_unit else "",
         },
     )
     notify_after_commit(

@@ -748,6 +748,31 @@ def test_deciding_a_reroute_hands_the_suggestion_to_the_new_unit(client, cast):
     assert again.status_code == 409
 
 
+def test_the_timeline_names_the_unit_an_approved_reroute_hands_the_suggestion_to(client, cast):
+    # Given a lead unit's re-routing request approved with another unit taking over, and a co-unit's approved
+    # without a replacement
+    suggestion = drive(cast, to=Status.ASSIGNED, co=True)
+    for unit, handler, new_unit in (
+        (cast.lead_unit, cast.lead_handler, cast.other_unit),
+        (cast.co_unit, cast.co_handler, None),
+    ):
+        assignment = assignment_of(suggestion, unit)
+        services.assignment_request_reroute(assignment_id=assignment.pk, actor=handler, reason="不属本单位职责")
+        services.assignment_decide_reroute(
+            assignment_id=assignment.pk, actor=cast.staff, approve=True, new_unit=new_unit
+        )
+    client.force_login(cast.staff)
+
+    # When the office opens the suggestion
+    text = page_text(client.get(detail_url(suggestion)))
+
+    # Then each approval says which unit let it go and which took it on
+    timeline = text[text.index('data-testid="timeline"') :]
+    assert "同意调整承办单位" in timeline
+    assert "由县交通运输局调整为县教育局" in timeline
+    assert "县财政局不再承办" in timeline
+
+
 def test_deciding_an_extension_moves_the_answer_date(client, cast):
     suggestion = drive(cast, to=Status.HANDLING)
     assignment = assignment_of(suggestion, cast.lead_unit)

@@ -6,6 +6,7 @@ import datetime as dt
 
 import openpyxl
 import pytest
+from django.utils import translation
 
 from suggestions.export import export_suggestions
 from suggestions.models import Suggestion
@@ -31,6 +32,13 @@ HEADERS = (
     "首次答复时间",
     "办结时间",
 )
+
+
+@pytest.fixture(autouse=True)
+def chinese():
+    """Write the headers in Chinese whatever language an earlier test's request left active in this thread."""
+    with translation.override("zh-hans"):
+        yield
 
 
 @pytest.fixture
@@ -115,3 +123,20 @@ def test_the_export_keeps_the_querysets_filter_and_marks_priority_and_grade(worl
 
 def test_an_empty_list_exports_the_headers_only(world):
     assert read(export_suggestions(Suggestion.objects.none())) == [HEADERS]
+
+
+def test_the_deadline_is_a_date_and_the_times_keep_their_hour(world):
+    # Given a suggestion whose deadline is a calendar day
+    bulk(world, 1)
+
+    # When the list is exported
+    sheet = openpyxl.load_workbook(export_suggestions(Suggestion.objects.all())).worksheets[0]
+
+    # Then 办理期限 is a whole day shown as a date (Excel keeps every date as a day number, which openpyxl reads
+    # back as midnight), while the moments beside it show their time
+    columns = {cell.value: index for index, cell in enumerate(sheet[1])}
+    row = sheet[2]
+    deadline = row[columns["办理期限"]]
+    assert deadline.is_date and deadline.number_format == "yyyy-mm-dd"
+    assert deadline.value == dt.datetime(2025, 5, 1)
+    assert row[columns["交办时间"]].number_format == "yyyy-mm-dd hh:mm"

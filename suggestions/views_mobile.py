@@ -361,7 +361,8 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         if "confirm" not in request.POST or "change" in request.POST:
             context["confirming"] = "change" not in request.POST
-            context["unsatisfied"] = Rating.Level.UNSATISFIED in (data["attitude"], data["result"])
+            # Only an unsatisfied result reopens handling (suggestion_rate); an attitude rating alone does not.
+            context["unsatisfied"] = data["result"] == Rating.Level.UNSATISFIED
             labels = dict(Rating.Level.choices)
             context["chosen"] = {"attitude": labels[data["attitude"]], "result": labels[data["result"]]}
             return render(request, "mobile/suggestions/rate.html", context)

@@ -667,3 +667,16 @@ def test_a_deputy_on_a_phone_submits_a_suggestion_and_rates_an_answer(phone_cast
     rating = Rating.objects.get()
     assert (rating.attitude, rating.result, rating.comment) == ("satisfied", "basically_satisfied", "希望尽快落实")
     assert page.get_by_text("感谢您的评价").is_visible()
+
+
+def test_an_unsatisfied_attitude_alone_does_not_promise_re_handling(client, cast):
+    suggestion = drive(cast, to=Status.ANSWERED)
+    answer = suggestion.answers.get()
+    client.force_login(cast.deputy)
+    choice = {"attitude": "unsatisfied", "result": "satisfied"}
+
+    review = client.post(url("rate", answer.pk), choice | {"review": "1"}).content.decode()
+    client.post(url("rate", answer.pk), choice | {"confirm": "1"})
+
+    assert "承办单位将重新办理" not in review
+    assert Suggestion.objects.get(pk=suggestion.pk).status != Status.REHANDLING

@@ -234,6 +234,8 @@ def closed_reason(action: Action, assignment: Assignment, today=None) -> str:
             ) % {"date": date_format(assignment.reroute_deadline)}
         return ""
     if action.name == "contact":
+        if suggestion.status == Suggestion.Status.ARCHIVED:
+            return _("This suggestion is archived; no more contacts can be logged on it.")
         return "" if assignment.status in CONTACT_STATUSES else _("Accept the suggestion before logging contacts.")
     if action.name == "co_opinion":
         return "" if assignment.status == AStatus.ACCEPTED else _("There is no opinion to send now.")

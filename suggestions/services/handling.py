@@ -64,6 +64,9 @@ def contact_log(
     suggestion, assignment = lock_assignment(assignment_id)
     ensure(can_log_contact(actor, assignment))
     ensure_status(assignment, CONTACT_STATUSES, _("Accept the suggestion before logging contacts."))
+    # An archived suggestion is the final record: nothing is added to it afterwards.
+    if suggestion.status == Suggestion.Status.ARCHIVED:
+        raise WorkflowError(_("This suggestion is archived; no more contacts can be logged on it."))
     require_choice(method, Contact.Method, "method")
     require_choice(stage, Contact.Stage, "stage")
     if contacted_on > timezone.localdate():

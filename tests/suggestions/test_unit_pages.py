@@ -715,3 +715,21 @@ def test_the_detail_page_shows_the_unit_its_forms(client, cast):
 
     assert f'action="{url("co_opinion", assignment_of(suggestion, cast.co_unit))}"' in page
     assert "报送会办意见" in page
+
+
+def test_no_contact_is_logged_on_an_archived_suggestion(client, cast):
+    suggestion = drive(cast, to=Status.ARCHIVED)
+    assignment = assignment_of(suggestion, cast.lead_unit)
+    client.force_login(cast.lead_handler)
+
+    form = client.get(url("contact", assignment))
+    response = client.post(url("contact", assignment), contact_data(assignment, stage="after"))
+
+    assert "已归档，不能再登记沟通情况" in form.content.decode()
+    assert response.status_code == 409
+    assert not Contact.objects.exists()
+    assert "contact" not in [
+        entry.action.name
+        for panel in unit_actions_for(user=cast.lead_handler, suggestion=suggestion)
+        for entry in panel.actions
+    ]

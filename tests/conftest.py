@@ -142,3 +142,13 @@ def celery_worker(transactional_db, django_db_serialized_rollback, tmp_path):
         except subprocess.TimeoutExpired:
             worker.kill()
             worker.wait()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Start each test in the portal's default language: a request that asked for English leaves it active."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

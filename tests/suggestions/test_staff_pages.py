@@ -982,3 +982,14 @@ def test_pages_read_from_indexes_keep_the_list_order_overdue_first(cast):
         assert listed.overdue == 2
     assert seen == expected
     assert expected[2] == closed.pk  # not overdue though its date has passed: first of the rest
+
+
+def test_the_close_button_says_ban_jie_not_the_dialogs_guan_bi(client, cast):
+    follow_up = drive(cast, to=Status.FOLLOW_UP, grade=Answer.Grade.B)
+    client.force_login(cast.staff)
+
+    page = page_text(client.get(detail_url(follow_up)))
+
+    close_form = page[page.index('data-testid="close-form"') :]
+    button = close_form[close_form.index('<button type="submit"') : close_form.index("</button>")]
+    assert "办结" in button and "关闭" not in button

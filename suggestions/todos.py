@@ -55,19 +55,17 @@ def office_todos(user: User) -> list[TodoItem]:
     if not (user.is_active and user.has_role(Role.OFFICE_STAFF)):
         return []
     today = timezone.localdate()
-    # Only the statuses counted below are read, from the (body, status, due_date) index alone: the counts' own
-    # filters do not narrow the rows, so without this a county's home page read all its suggestions. Counting
-    # statuses rather than ids keeps the table out of it; the one suggestion a count of one links to is
-    # looked up afterwards.
-    counted = Suggestion.objects.visible_to(user).filter(status__in=(Status.SUBMITTED, *Suggestion.OPEN_STATUSES))
-    review, overdue = Q(status=Status.SUBMITTED), Q(status__in=Suggestion.OPEN_STATUSES, due_date__lt=today)
-    counts = counted.aggregate(
-        review=Count("status", filter=review),
-        overdue=Count("status", filter=overdue),
-        oldest_due=Min("due_date", filter=overdue),
-    )
-    first_review = _only_one(counted.filter(review), counts["review"])
-    first_overdue = _only_one(counted.filter(overdue), counts["overdue"])
+    # Each count reads its own index alone, the suggestions under review the (body, status, due_date) one, the
+    # overdue ones the open suggestions' (body, due_date): counted together, every open suggestion of the scope
+    # was read and tested (a province's 75,000 in 48 ms, against 16 ms apart). Counting statuses rather than ids
+    # keeps the table out of it; the one suggestion a count of one links to is looked up afterwards.
+    visible = Suggestion.objects.visible_to(user)
+    under_review = visible.filter(status=Status.SUBMITTED)
+    overdue = visible.filter(status__in=Suggestion.OPEN_STATUSES, due_date__lt=today)
+    counts = {"review": under_review.order_by().aggregate(count=Count("status"))["count"]}
+    counts |= overdue.order_by().aggregate(overdue=Count("status"), oldest_due=Min("due_date"))
+    first_review = _only_one(under_review, counts["review"])
+    first_overdue = _only_one(overdue, counts["overdue"])
     # Suggestions, not requests, are counted: the link lists the suggestions (`pending=`), and two units asking
     # about the same suggestion put one line on that list.
     reroutes = Assignment.objects.visible_to(user).filter(status=Assignment.Status.REROUTE_REQUESTED)

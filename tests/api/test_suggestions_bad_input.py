@@ -6,9 +6,9 @@ import pytest
 from drf_spectacular.generators import SchemaGenerator
 
 from congress.models import Event, Role
-from suggestions import services
 from suggestions.models import Assignment, Suggestion
 from tests.api.helpers import as_key, as_person, client_key
+from tests.api.test_suggestions import invited_draft
 from tests.congress.factories import make_user
 from tests.suggestions.factories import drive, loop_cast
 
@@ -90,23 +90,10 @@ def test_a_session_filter_of_the_statistics_that_is_not_an_id_says_what_to_give(
     assert response.json()["error"]["fields"]["session"] == ["请提供编号：整数，例如 12。"]
 
 
-def _invited(cast) -> Suggestion:
-    """A draft by cast.deputy with cast.co_deputy invited to co-sign."""
-    return services.suggestion_create(
-        body=cast.body,
-        lead_deputy=cast.lead_deputy,
-        title="关于增设公交站点的建议",
-        content="城东新区缺少公交站点。",
-        actor=cast.deputy,
-        session=cast.session,
-        cosigner_ids=[cast.co_deputy_record.pk],
-    )
-
-
 # The steps that take no body: (step, how to reach it, who takes it).
 BODYLESS = [
     ("submit", lambda cast: drive(cast, to=Status.DRAFT), "deputy"),
-    ("cosign", _invited, "co_deputy"),
+    ("cosign", invited_draft, "co_deputy"),
     ("archive", lambda cast: drive(cast, to=Status.CLOSED), "staff"),
 ]
 

@@ -35,7 +35,7 @@ from suggestions.forms_unit import (
     ExtensionForm,
     RerouteForm,
 )
-from suggestions.models import Assignment, Suggestion
+from suggestions.models import Answer, Assignment, Suggestion
 from suggestions.selectors_unit import (
     Kind,
     Show,
@@ -298,8 +298,29 @@ def act(request: HttpRequest, pk: int, action_name: str) -> HttpResponse:
         "closed_reason": "" if posted and not conflict else closed_reason(action, assignment),
         "detail_url": _detail_url(assignment),
         "action_url": reverse(f"suggestion_unit:{action.name}", args=[assignment.pk]),
+        **(_answer_context(assignment) if action.name == "answer" else {}),
     }
     return render(request, "suggestions/unit/action.html", context, status=status)
+
+
+def _answer_context(assignment: Assignment) -> dict:
+    """Return what the unit answers on: the co-handling units' opinions (for the lead) and the deputy's last rating."""
+    co_assignments = []
+    if assignment.role == Assignment.Role.LEAD:
+        co_assignments = list(
+            assignment.suggestion.assignments.filter(role=Assignment.Role.CO)
+            .exclude(status=AStatus.WITHDRAWN)
+            .select_related("unit", "co_opinion")
+            .order_by("pk")
+        )
+    last_answer = (
+        Answer.objects.filter(assignment=assignment).prefetch_related("ratings").order_by("-answered_at", "-pk").first()
+    )
+    return {
+        "co_assignments": co_assignments,
+        "last_answer": last_answer,
+        "last_ratings": list(last_answer.ratings.all()) if last_answer else [],
+    }
 
 
 def _add_errors(form: AssignmentForm, error: ValidationError) -> None:

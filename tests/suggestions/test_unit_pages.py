@@ -733,3 +733,31 @@ def test_no_contact_is_logged_on_an_archived_suggestion(client, cast):
         for panel in unit_actions_for(user=cast.lead_handler, suggestion=suggestion)
         for entry in panel.actions
     ]
+
+
+def test_the_lead_unit_answers_with_the_co_handling_opinions_in_view(client, cast):
+    suggestion = drive(cast, to=Status.HANDLING, co=True)
+    services.co_opinion_send(
+        assignment_id=assignment_of(suggestion, cast.co_unit).pk, actor=cast.co_handler, text="财政局拟安排专项资金。"
+    )
+    client.force_login(cast.lead_handler)
+
+    page = client.get(url("answer", assignment_of(suggestion, cast.lead_unit))).content.decode()
+
+    assert "财政局拟安排专项资金。" in page and cast.co_unit.name in page
+
+
+def test_a_unit_answering_again_sees_why_the_deputy_was_not_satisfied(client, cast):
+    suggestion = drive(cast, to=Status.ANSWERED)
+    services.suggestion_rate(
+        answer_id=suggestion.answers.get().pk,
+        actor=cast.deputy,
+        attitude="basically_satisfied",
+        result="unsatisfied",
+        comment="资金没有落实到位。",
+    )
+    client.force_login(cast.lead_handler)
+
+    page = client.get(url("answer", assignment_of(suggestion, cast.lead_unit))).content.decode()
+
+    assert "本单位上次答复" in page and "资金没有落实到位。" in page and "不满意" in page

@@ -66,7 +66,7 @@ def round_answers(suggestion: Suggestion) -> list[Answer]:
     answers = (
         Answer.objects.filter(suggestion=suggestion, assignment__role__in=ANSWERING_ROLES)
         .exclude(assignment__status=Assignment.Status.WITHDRAWN)
-        .select_related("assignment")
+        .select_related("assignment__unit")
         .prefetch_related("ratings")
         .order_by("answered_at", "id")
     )

@@ -172,7 +172,13 @@ def assignment_accept(*, assignment_id: int, actor: User) -> Assignment:
         kind="assignment_accepted",
         from_state=Assignment.Status.ASSIGNED,
         to_state=assignment.status,
-        data={"assignment": assignment.pk, "unit": assignment.unit_id, "role": assignment.role},
+        # The unit's name as it was, for the timeline: a unit renamed later does not rewrite history.
+        data={
+            "assignment": assignment.pk,
+            "unit": assignment.unit_id,
+            "unit_name": assignment.unit.name,
+            "role": assignment.role,
+        },
     )
     if suggestion.status == Suggestion.Status.ASSIGNED:
         ensure_transition(suggestion, to=Suggestion.Status.HANDLING)

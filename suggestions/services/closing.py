@@ -66,7 +66,7 @@ def suggestion_rate(*, answer_id: int, actor: User, attitude: str, result: str, 
     """
     suggestion_id = Answer.objects.values_list("suggestion_id", flat=True).get(pk=answer_id)
     suggestion = lock_suggestion(suggestion_id)
-    answer = Answer.objects.select_related("assignment").get(pk=answer_id)
+    answer = Answer.objects.select_related("assignment__unit").get(pk=answer_id)
     answer.suggestion = suggestion
     ensure(can_rate(actor, answer))
     ensure_status(suggestion, [Suggestion.Status.ANSWERED], _("This suggestion is not waiting for your rating."))
@@ -92,6 +92,7 @@ def suggestion_rate(*, answer_id: int, actor: User, attitude: str, result: str, 
         data={
             "answer": answer.pk,
             "unit": answer.assignment.unit_id,
+            "unit_name": answer.assignment.unit.name,
             "grade": answer.grade,
             "attitude": attitude,
             "result": result,
@@ -168,7 +169,12 @@ def _reopen(suggestion: Suggestion, answers: list[Answer], *, answer_due, status
         kind=f"suggestion_{status}",
         from_state=from_state,
         to_state=status,
-        data={"assignments": assignment_ids, "answer_due": answer_due.isoformat() if answer_due else None},
+        data={
+            "assignments": assignment_ids,
+            # The names as they were, for the timeline: a unit renamed later does not rewrite history.
+            "unit_names": [answer.assignment.unit.name for answer in answers],
+            "answer_due": answer_due.isoformat() if answer_due else None,
+        },
     )
 
 

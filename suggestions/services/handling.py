@@ -273,7 +273,13 @@ def suggestion_answer(
     assignment.completed_at = answer.answered_at
     assignment.save(update_fields=["status", "completed_at"])
 
-    data = {"assignment": assignment.pk, "unit": assignment.unit_id, "answer": answer.pk, "grade": grade}
+    data = {
+        "assignment": assignment.pk,
+        "unit": assignment.unit_id,
+        "unit_name": assignment.unit.name,
+        "answer": answer.pk,
+        "grade": grade,
+    }
     if assignment.role == Assignment.Role.LEAD:
         # The lead may answer without a co-handling opinion that has not come; the record says so.
         data["without_co_opinions"] = list(

@@ -773,6 +773,30 @@ def test_the_timeline_names_the_unit_an_approved_reroute_hands_the_suggestion_to
     assert "县财政局不再承办" in timeline
 
 
+def test_the_timeline_names_the_unit_the_grade_the_rating_and_the_new_deadline(client, cast):
+    # Given a suggestion accepted, answered with a B, rated unsatisfied and sent back for re-handling, whose lead
+    # unit was renamed afterwards
+    suggestion = drive(cast, to=Status.REHANDLING, grade=Answer.Grade.B)
+    due = assignment_of(suggestion, cast.lead_unit).answer_due
+    cast.lead_unit.name = "县交通局"
+    cast.lead_unit.save(update_fields=["name"])
+    client.force_login(cast.staff)
+
+    # When the office opens the suggestion
+    text = page_text(client.get(detail_url(suggestion)))
+
+    # Then each step says which unit, what grade, what rating and by when, under the unit's name at the time
+    timeline = text[text.index('data-testid="timeline"') :].split("</ol>")[0]
+    facts = [fact.split("</div>")[0] for fact in timeline.split('data-testid="event-facts">')[1:]]
+    assert facts == [
+        "县交通运输局",
+        "县交通运输局 · B：正在解决或列入计划解决",
+        "县交通运输局的答复：办理态度满意，办理结果不满意",
+        f"县交通运输局 · 须于{due:%Y-%m-%d}前重新答复",
+    ]
+    assert "县交通局" not in timeline
+
+
 def test_deciding_an_extension_moves_the_answer_date(client, cast):
     suggestion = drive(cast, to=Status.HANDLING)
     assignment = assignment_of(suggestion, cast.lead_unit)

@@ -80,7 +80,7 @@ def test_command_prints_a_working_key_once(api, people):
     assert as_key(api, plain).get("/api/v1/deputies/").status_code == 200
 
 
-def test_command_refuses_an_unknown_scope(people):
+def test_command_refuses_an_unknown_scope(people, english):
     from django.core.management import CommandError
 
     with pytest.raises(CommandError, match="Unknown scope"):

@@ -22,6 +22,7 @@ from congress.api.parsers import JSONParser
 from congress.models import Role, User
 from deputies.models import Deputy
 from suggestions import services
+from suggestions.api.examples import CREATE_EXAMPLES, LIST_EXAMPLES, RETRIEVE_EXAMPLES, STATS_EXAMPLES, STEP_EXAMPLES
 from suggestions.api.filters import SuggestionApiFilter
 from suggestions.api.serializers import (
     AcceptSerializer,
@@ -95,10 +96,15 @@ def _step(summary: str, request, responses=None, **kwargs):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List suggestions", description="Filters as on the staff list; ?search= for text."),
+    list=extend_schema(
+        summary="List suggestions",
+        description="Filters as on the staff list; ?search= for text.",
+        examples=LIST_EXAMPLES,
+    ),
     retrieve=extend_schema(
         summary="Get a suggestion with its signers, units, answers, ratings and timeline",
         responses={200: SuggestionDetailSerializer},
+        examples=RETRIEVE_EXAMPLES,
     ),
     create=extend_schema(
         summary="File a suggestion",
@@ -108,6 +114,7 @@ def _step(summary: str, request, responses=None, **kwargs):
         ),
         request=SuggestionCreateSerializer,
         responses={201: SuggestionDetailSerializer},
+        examples=CREATE_EXAMPLES,
     ),
 )
 @extend_schema(tags=["suggestions"])
@@ -212,7 +219,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         )
         return Response(self._detail(suggestion.pk), status=status.HTTP_201_CREATED)
 
-    @_step("Submit a draft", request=None)
+    @_step("Submit a draft", request=None, examples=STEP_EXAMPLES["submit"])
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def submit(self, request, pk=None):
         suggestion = self._visible()
@@ -220,7 +227,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         services.suggestion_submit(suggestion_id=suggestion.pk, actor=request.user)
         return Response(self._detail(pk))
 
-    @_step("Withdraw (the lead deputy, before assignment)", request=NoteSerializer)
+    @_step("Withdraw (the lead deputy, before assignment)", request=NoteSerializer, examples=STEP_EXAMPLES["withdraw"])
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def withdraw(self, request, pk=None):
         suggestion = self._visible()
@@ -229,7 +236,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         )
         return Response(self._detail(pk))
 
-    @_step("Co-sign (an invited deputy, from their own login)", request=None)
+    @_step("Co-sign (an invited deputy, from their own login)", request=None, examples=STEP_EXAMPLES["cosign"])
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def cosign(self, request, pk=None):
         suggestion = self._visible()
@@ -237,7 +244,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         services.suggestion_cosign(suggestion_id=suggestion.pk, actor=request.user)
         return Response(self._detail(pk))
 
-    @_step("Register (立案) with the next number", request=RegisterSerializer)
+    @_step("Register (立案) with the next number", request=RegisterSerializer, examples=STEP_EXAMPLES["register"])
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def register(self, request, pk=None):
         suggestion = self._visible()
@@ -246,7 +253,11 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         )
         return Response(self._detail(pk))
 
-    @_step("Refuse to register, with a reason the deputy is told", request=RejectSerializer)
+    @_step(
+        "Refuse to register, with a reason the deputy is told",
+        request=RejectSerializer,
+        examples=STEP_EXAMPLES["reject"],
+    )
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def reject(self, request, pk=None):
         suggestion = self._visible()
@@ -257,7 +268,11 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
 
     # Assignment
 
-    @_step("Assign to a lead unit and any co-handling or parallel units", request=AssignSerializer)
+    @_step(
+        "Assign to a lead unit and any co-handling or parallel units",
+        request=AssignSerializer,
+        examples=STEP_EXAMPLES["assign"],
+    )
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def assign(self, request, pk=None):
         suggestion = self._visible()
@@ -266,14 +281,18 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         )
         return Response(self._detail(pk))
 
-    @_step("Accept an assignment (its unit)", request=AcceptSerializer)
+    @_step("Accept an assignment (its unit)", request=AcceptSerializer, examples=STEP_EXAMPLES["accept"])
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def accept(self, request, pk=None):
         body = self._body(AcceptSerializer, self._visible())
         services.assignment_accept(assignment_id=body["assignment_id"], actor=request.user)
         return Response(self._detail(pk))
 
-    @_step("Ask, inside the window, to be re-routed (its unit)", request=RequestRerouteSerializer)
+    @_step(
+        "Ask, inside the window, to be re-routed (its unit)",
+        request=RequestRerouteSerializer,
+        examples=STEP_EXAMPLES["request-reroute"],
+    )
     @action(detail=True, methods=["post"], url_path="request-reroute", filter_backends=[], pagination_class=None)
     def request_reroute(self, request, pk=None):
         body = self._body(RequestRerouteSerializer, self._visible())
@@ -282,7 +301,11 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         )
         return Response(self._detail(pk))
 
-    @_step("Approve or refuse a re-routing request", request=DecideRerouteSerializer)
+    @_step(
+        "Approve or refuse a re-routing request",
+        request=DecideRerouteSerializer,
+        examples=STEP_EXAMPLES["decide-reroute"],
+    )
     @action(detail=True, methods=["post"], url_path="decide-reroute", filter_backends=[], pagination_class=None)
     def decide_reroute(self, request, pk=None):
         body = self._body(DecideRerouteSerializer, self._visible())
@@ -297,7 +320,12 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
 
     # Handling
 
-    @_step("Log a contact with the deputy", request=ContactCreateSerializer, responses={201: ContactSerializer})
+    @_step(
+        "Log a contact with the deputy",
+        request=ContactCreateSerializer,
+        responses={201: ContactSerializer},
+        examples=STEP_EXAMPLES["contact"],
+    )
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def contact(self, request, pk=None):
         body = self._body(ContactCreateSerializer, self._visible())
@@ -308,6 +336,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         "Send a co-handling unit's opinion to the lead unit",
         request=CoOpinionCreateSerializer,
         responses={201: CoOpinionSerializer},
+        examples=STEP_EXAMPLES["co-opinion"],
     )
     @action(detail=True, methods=["post"], url_path="co-opinion", filter_backends=[], pagination_class=None)
     def co_opinion(self, request, pk=None):
@@ -319,6 +348,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         "Ask for a later answer date",
         request=ExtensionCreateSerializer,
         responses={201: ExtensionRequestSerializer},
+        examples=STEP_EXAMPLES["request-extension"],
     )
     @action(detail=True, methods=["post"], url_path="request-extension", filter_backends=[], pagination_class=None)
     def request_extension(self, request, pk=None):
@@ -326,7 +356,11 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         extension = services.extension_request(actor=request.user, **body)
         return self._created(extension, ExtensionRequestSerializer)
 
-    @_step("Approve or refuse an extension request", request=DecideExtensionSerializer)
+    @_step(
+        "Approve or refuse an extension request",
+        request=DecideExtensionSerializer,
+        examples=STEP_EXAMPLES["decide-extension"],
+    )
     @action(detail=True, methods=["post"], url_path="decide-extension", filter_backends=[], pagination_class=None)
     def decide_extension(self, request, pk=None):
         body = self._body(DecideExtensionSerializer, self._visible())
@@ -343,6 +377,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
             "Send multipart/form-data to attach the letter (PDF, Word, JPEG or PNG, checked by its content); "
             "application/json works for an answer without a letter."
         ),
+        examples=STEP_EXAMPLES["answer"],
     )
     @action(
         detail=True,
@@ -364,6 +399,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         "Rate an answer (the lead deputy, from their own login)",
         request=RateSerializer,
         responses={201: RatingSerializer},
+        examples=STEP_EXAMPLES["rate"],
     )
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def rate(self, request, pk=None):
@@ -377,7 +413,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         )
         return self._created(rating, RatingSerializer)
 
-    @_step("Close", request=NoteSerializer)
+    @_step("Close", request=NoteSerializer, examples=STEP_EXAMPLES["close"])
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def close(self, request, pk=None):
         suggestion = self._visible()
@@ -386,7 +422,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         )
         return Response(self._detail(pk))
 
-    @_step("Record the revisit (回访) after closing", request=RequiredNoteSerializer)
+    @_step("Record the revisit (回访) after closing", request=RequiredNoteSerializer, examples=STEP_EXAMPLES["revisit"])
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def revisit(self, request, pk=None):
         suggestion = self._visible()
@@ -395,7 +431,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         )
         return Response(self._detail(pk))
 
-    @_step("Archive", request=None)
+    @_step("Archive", request=None, examples=STEP_EXAMPLES["archive"])
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def archive(self, request, pk=None):
         suggestion = self._visible()
@@ -403,7 +439,11 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         services.suggestion_archive(suggestion_id=suggestion.pk, actor=request.user)
         return Response(self._detail(pk))
 
-    @_step("Put under priority supervision (重点督办), or take it off", request=PrioritizeSerializer)
+    @_step(
+        "Put under priority supervision (重点督办), or take it off",
+        request=PrioritizeSerializer,
+        examples=STEP_EXAMPLES["prioritize"],
+    )
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def prioritize(self, request, pk=None):
         suggestion = self._visible()
@@ -412,7 +452,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         )
         return Response(self._detail(pk))
 
-    @_step("Publish on the public pages, or take it down", request=PublishSerializer)
+    @_step("Publish on the public pages, or take it down", request=PublishSerializer, examples=STEP_EXAMPLES["publish"])
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def publish(self, request, pk=None):
         suggestion = self._visible()
@@ -461,6 +501,7 @@ class SuggestionStatsView(ApiView):
         ),
         parameters=[StatsQuerySerializer],
         responses=StatsSerializer,
+        examples=STATS_EXAMPLES,
     )
     def get(self, request):
         query = StatsQuerySerializer(data=request.query_params, context=self.get_serializer_context())

@@ -14,6 +14,8 @@ import logging
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from congress.models import Body
@@ -81,6 +83,19 @@ def _search(suggestion: Suggestion) -> None:
     PossibleDuplicate.objects.bulk_create(
         rows, update_conflicts=True, unique_fields=["search", "other"], update_fields=["score"]
     )
+    _keep_the_best({row.search_id for row in rows} - {search.pk})
+
+
+def _keep_the_best(search_ids: set[int]) -> None:
+    """Drop what these searches keep past their KEPT best: a matter raised by many would else keep them all."""
+    if not search_ids:
+        return
+    ranked = PossibleDuplicate.objects.filter(search_id__in=search_ids).annotate(
+        rank=Window(RowNumber(), partition_by=F("search_id"), order_by=(F("score").desc(), F("other_id").desc()))
+    )
+    dropped = list(ranked.filter(rank__gt=KEPT).values_list("pk", flat=True))
+    if dropped:
+        PossibleDuplicate.objects.filter(pk__in=dropped).delete()
 
 
 def _of_the_years_after(suggestion: Suggestion):

@@ -11,7 +11,7 @@ from congress.celery import app as celery_app
 from suggestions import services
 from suggestions.models import DuplicateSearch, PossibleDuplicate, Suggestion
 from suggestions.search import possible_duplicates
-from suggestions.services.duplicates import duplicates_sweep, suggestions_search_duplicates
+from suggestions.services.duplicates import KEPT, duplicates_sweep, suggestions_search_duplicates
 from tests.congress.test_celery_worker import TASK_TIMEOUT
 from tests.suggestions.factories import loop_cast
 from tests.suggestions.public_data import at, public_world, suggestion
@@ -87,11 +87,30 @@ def test_what_each_search_keeps_stays_what_a_fresh_search_finds_as_later_ones_ar
 
 
 def searched_afresh(reviewed: Suggestion) -> list[tuple[int, float]]:
-    """What the page finds for `reviewed` searching itself, its kept search set aside."""
+    """What the page finds for `reviewed` searching itself, its kept search set aside, in id order."""
+    return sorted(shown_afresh(reviewed))
+
+
+def test_a_matter_raised_by_many_keeps_each_search_to_its_best_and_shows_what_a_fresh_search_would(world):
+    many = [
+        suggestion(world, title=f"关于加快城关镇老旧小区{'改造' * (1 + n % 3)}的建议（{n}）", status=Status.SUBMITTED)
+        for n in range(KEPT + 6)
+    ]
+
+    for item in many:  # submitted and searched one after another
+        suggestions_search_duplicates(suggestion_ids=[item.pk])
+
+    assert max(len(kept(item)) for item in many) == KEPT
+    for item in (many[0], many[7], many[-1]):
+        assert shown(item) == shown_afresh(item)
+
+
+def shown_afresh(reviewed: Suggestion) -> list[tuple[int, float]]:
+    """What the page shows for `reviewed` searching itself, its kept search set aside."""
     found = kept(reviewed)
     DuplicateSearch.objects.filter(pk=reviewed.pk).delete()
     try:
-        return sorted(shown(reviewed))
+        return shown(reviewed)
     finally:
         search = DuplicateSearch.objects.create(suggestion=reviewed)
         PossibleDuplicate.objects.bulk_create(

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import F, Window
+from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -83,7 +83,7 @@ def _search(suggestion: Suggestion) -> None:
     PossibleDuplicate.objects.bulk_create(
         rows, update_conflicts=True, unique_fields=["search", "other"], update_fields=["score"]
     )
-    _keep_the_best({row.search_id for row in rows} - {search.pk})
+    _keep_the_best({row.search_id for row in rows})
 
 
 def _keep_the_best(search_ids: set[int]) -> None:
@@ -98,7 +98,7 @@ def _keep_the_best(search_ids: set[int]) -> None:
         PossibleDuplicate.objects.filter(pk__in=dropped).delete()
 
 
-def _of_the_years_after(suggestion: Suggestion):
+def _of_the_years_after(suggestion: Suggestion) -> QuerySet[Suggestion]:
     """The suggestions of its body whose possible duplicates may count it though it is of an earlier year."""
     return Suggestion.objects.filter(
         body_id=suggestion.body_id,

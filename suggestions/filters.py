@@ -2,10 +2,11 @@
 
 Every name here is part of the query string contract: session, year, status (repeatable), unit (lead or any
 assigned unit), category, priority, overdue, deputy, q, assigned_from, assigned_to, rated, grade, satisfaction,
-source and pending (reroute or extension: a unit's request awaiting the office's decision, as the office's
-to-do list counts them). `assigned`, `lead_unit` and `closed_within_months` are what the statistics page adds
-so that its links list exactly the suggestions each number counts. "none" selects suggestions without a
-session, category or lead unit, as the statistics page writes it.
+source, pending (reroute or extension: a unit's request awaiting the office's decision, as the office's to-do
+list counts them) and supervising_leader (a leader's user id, as a leader's to-do list links to it).
+`assigned`, `lead_unit` and `closed_within_months` are what the statistics page adds so that its links list
+exactly the suggestions each number counts. "none" selects suggestions without a session, category or lead
+unit, as the statistics page writes it.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congress.filters import NameChoiceFilter, ScopedFilterSet, SessionChoiceFilter, UnitChoiceFilter
-from congress.forms import DATE_INPUT
-from congress.models import CongressSession, Unit
+from congress.forms import DATE_INPUT, LabelColumns
+from congress.models import CongressSession, Role, Unit, User
 from congress.querysets import in_scope, scope_path
 from deputies.models import Deputy
 from suggestions.models import Answer, Assignment, Category, ExtensionRequest, Rating, Signer, Suggestion
@@ -44,6 +45,19 @@ class YesNoFilter(django_filters.ChoiceFilter):
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("empty_label", _("All"))
         super().__init__(choices=YES_NO, **kwargs)
+
+
+class LeaderFilterField(LabelColumns, django_filters.fields.ModelChoiceField):
+    """A leader by the name the pages show (User.display_name)."""
+
+    label_columns = ("full_name", "first_name", "last_name", "username")
+
+    def label_from_values(self, full_name: str, first_name: str, last_name: str, username: str) -> str:
+        return full_name or f"{first_name} {last_name}".strip() or username
+
+
+class LeaderChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = LeaderFilterField
 
 
 def _start_of_day(day: dt.date) -> dt.datetime:
@@ -128,6 +142,12 @@ class SuggestionFilter(ScopedFilterSet):
             "a re-routing request (reroute) or an extension request (extension)."
         ),
     )
+    supervising_leader = LeaderChoiceFilter(
+        label=_("Supervising leader"),
+        queryset=User.objects.none(),
+        empty_label=_("All leaders"),
+        help_text=_("Only the suggestions under priority supervision by this leader (a user id)."),
+    )
     assigned = django_filters.ChoiceFilter(
         label=_("Assigned"), choices=[(TRUE, _("Yes"))], empty_label=_("All"), method="filter_assigned"
     )
@@ -160,6 +180,10 @@ class SuggestionFilter(ScopedFilterSet):
         categories = in_scope(Category.objects.all(), user).only("name")
         self.filters["category"].queryset = categories.order_by("sort_order", "name")
         self.filters["deputy"].queryset = Deputy.objects.visible_to(user).only("name").order_by("name", "pk")
+        # Who may supervise, as the priority form offers them; a leader who left still filters their old list.
+        self.filters["supervising_leader"].queryset = (
+            User.objects.visible_to(user).filter(role_grants__role=Role.LEADER).order_by("full_name", "username")
+        )
 
     # Each method returns the queryset unchanged for an empty value: django-filter skips those already.
 

@@ -181,6 +181,29 @@ def unit_todos(user: User) -> list[TodoItem]:
     return items
 
 
+def leader_todos(user: User) -> list[TodoItem]:
+    """Leaders: the open suggestions under priority supervision that they supervise."""
+    if not (user.is_active and user.has_role(Role.LEADER)):
+        return []
+    # The list's own filters, so the link lists exactly what is counted.
+    supervised = Suggestion.objects.visible_to(user).filter(
+        is_priority=True, supervising_leader=user, status__in=Suggestion.OPEN_STATUSES
+    )
+    counts = supervised.order_by().aggregate(count=Count("status"), due=Min("due_date"))
+    if not counts["count"]:
+        return []
+    query = {"supervising_leader": user.pk, "priority": "true", "status": list(Suggestion.OPEN_STATUSES)}
+    return [
+        TodoItem(
+            title=_("Priority-supervised suggestions you supervise"),
+            detail=_("Follow their handling until they are closed."),
+            url=_list_or_detail(counts["count"], _only_one(supervised, counts["count"]), query),
+            due=counts["due"],
+            count=counts["count"],
+        )
+    ]
+
+
 def deputy_todos(user: User) -> list[TodoItem]:
     """Deputies: co-signature invitations to confirm and answers awaiting their rating."""
     if not (user.is_active and user.is_deputy):
@@ -219,4 +242,4 @@ def deputy_todos(user: User) -> list[TodoItem]:
     return items
 
 
-PROVIDERS = (office_todos, unit_todos, deputy_todos)
+PROVIDERS = (office_todos, leader_todos, unit_todos, deputy_todos)

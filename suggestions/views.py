@@ -62,6 +62,7 @@ MORE_FILTERS = (
     "grade",
     "satisfaction",
     "source",
+    "supervising_leader",
 )
 # Set only by the statistics page's links; carried along, not offered.
 HIDDEN_FILTERS = ("assigned", "closed_within_months")

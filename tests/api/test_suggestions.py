@@ -494,6 +494,26 @@ def test_list_filters_by_a_request_awaiting_the_office_and_documents_it(api, cas
     assert "re-routing request" in parameters["pending"]["description"]
 
 
+def test_list_filters_by_the_supervising_leader_and_documents_it(api, cast):
+    # Given a suggestion the leader supervises and one another leader supervises
+    other_leader = make_user(body=cast.county.committee, roles=[Role.LEADER])
+    mine, theirs = drive(cast, to=Status.HANDLING), drive(cast, to=Status.HANDLING)
+    for suggestion, leader in ((mine, cast.leader), (theirs, other_leader)):
+        services.suggestion_prioritize(suggestion_id=suggestion.pk, actor=cast.staff, supervising_leader=leader)
+    as_person(api, cast.staff)
+
+    # When the list is filtered by each leader, then each gets their own; a user who is no leader is refused
+    for leader, expected in ((cast.leader, mine), (other_leader, theirs)):
+        response = api.get(LIST, {"supervising_leader": leader.pk})
+        assert response.status_code == 200, response.json()
+        assert [item["id"] for item in response.json()["results"]] == [expected.pk]
+    assert api.get(LIST, {"supervising_leader": cast.staff.pk}).status_code == 400
+    # and the schema says what the parameter means
+    schema = api.get("/api/v1/schema/", {"format": "json"}, HTTP_ACCEPT_LANGUAGE="en").json()
+    parameters = {item["name"]: item for item in schema["paths"][LIST]["get"]["parameters"]}
+    assert "priority supervision by this leader" in parameters["supervising_leader"]["description"]
+
+
 def test_list_refuses_unknown_filter_values_and_orderings(api, cast):
     as_person(api, cast.staff)
 

@@ -8,9 +8,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from congress.models import Role
 from suggestions import services
 from suggestions.models import Assignment, Suggestion
-from suggestions.todos import deputy_todos, office_todos, unit_todos
+from suggestions.todos import deputy_todos, leader_todos, office_todos, unit_todos
+from tests.congress.factories import make_user
 from tests.suggestions.factories import assignment_of, drive, loop_cast
 
 pytestmark = pytest.mark.django_db
@@ -115,7 +117,7 @@ def test_nothing_to_do_gives_no_items(cast):
     assert deputy_todos(cast.deputy) == []
 
 
-@pytest.mark.parametrize("user_key", ["staff", "lead_handler"])
+@pytest.mark.parametrize("user_key", ["staff", "leader", "lead_handler"])
 def test_the_staff_home_reads_the_same_number_of_queries_for_few_and_many_suggestions(
     client, cast, user_key, django_assert_max_num_queries
 ):
@@ -125,12 +127,17 @@ def test_the_staff_home_reads_the_same_number_of_queries_for_few_and_many_sugges
         assert response.status_code == 200
         return len(captured.captured_queries)
 
+    def drive_and_supervise(to: str) -> None:
+        suggestion = drive(cast, to=to)
+        if to != Status.SUBMITTED:
+            supervise(cast, suggestion, cast.leader)
+
     client.force_login(getattr(cast, user_key))
     for to in (Status.SUBMITTED, Status.ASSIGNED, Status.HANDLING):
-        drive(cast, to=to)
+        drive_and_supervise(to)
     few = home_queries()
     for to in (Status.SUBMITTED, Status.ASSIGNED, Status.HANDLING) * 4:
-        drive(cast, to=to)
+        drive_and_supervise(to)
     many = home_queries()
 
     assert few == many
@@ -206,3 +213,48 @@ def test_a_decided_request_leaves_the_pending_list(client, cast):
 
     assert list(client.get("/suggestions/?pending=reroute").context["page"]) == []
     assert office_todos(cast.staff) == []
+
+
+def supervise(cast, suggestion: Suggestion, leader) -> None:
+    services.suggestion_prioritize(suggestion_id=suggestion.pk, actor=cast.staff, supervising_leader=leader)
+
+
+def test_a_leader_sees_the_open_suggestions_they_supervise_and_the_list_of_exactly_those(client, cast, english):
+    # Given three open suggestions the leader supervises, one closed, one another leader supervises, one that is
+    # no longer priority-supervised, and one not supervised at all
+    other_leader = make_user(body=cast.county.committee, roles=[Role.LEADER])
+    open_ones = [drive(cast, to=to) for to in (Status.ASSIGNED, Status.HANDLING, Status.REHANDLING)]
+    for suggestion in open_ones:
+        supervise(cast, suggestion, cast.leader)
+    closed = drive(cast, to=Status.HANDLING)
+    supervise(cast, closed, cast.leader)
+    services.suggestion_answer(
+        assignment_id=assignment_of(closed, cast.lead_unit).pk, actor=cast.lead_handler, grade="A", text="已解决。"
+    )
+    services.suggestion_rate(
+        answer_id=closed.answers.get().pk, actor=cast.deputy, attitude="satisfied", result="satisfied"
+    )
+    supervise(cast, drive(cast, to=Status.HANDLING), other_leader)
+    removed = drive(cast, to=Status.HANDLING)
+    supervise(cast, removed, cast.leader)
+    services.suggestion_prioritize(suggestion_id=removed.pk, actor=cast.staff, supervising_leader=None, priority=False)
+    drive(cast, to=Status.HANDLING)
+    client.force_login(cast.leader)
+
+    # When the leader reads their to-do list
+    items = by_title(leader_todos(cast.leader))
+
+    # Then one item counts the three, and links to the list showing exactly those three
+    item = items["Priority-supervised suggestions you supervise"]
+    assert item.count == 3
+    page = client.get(item.url).context["page"]
+    assert page.paginator.count == item.count
+    assert {s.pk for s in page} == {s.pk for s in open_ones}
+    # and the home page shows it rather than "nothing to do"
+    home = client.get(reverse("home")).content.decode()
+    assert "您督办的重点建议" in home and "当前没有待办事项" not in home
+    # a single one links straight to it; nobody else gets the item
+    assert leader_todos(other_leader)[0].url.startswith(
+        reverse("suggestions:detail", args=[Suggestion.objects.get(supervising_leader=other_leader).pk])
+    )
+    assert leader_todos(cast.staff) == [] and leader_todos(cast.lead_handler) == []

@@ -55,6 +55,7 @@ class Show:
     OVERDUE = "overdue"
     ACCEPT = "accept"
     ANSWER = "answer"
+    REHANDLING = "rehandling"
     DONE = "done"
 
     LABELS = {
@@ -62,11 +63,14 @@ class Show:
         OVERDUE: _("Overdue"),
         ACCEPT: _("Awaiting acceptance"),
         ANSWER: _("In handling"),
+        REHANDLING: _("Re-handling"),
         DONE: _("Done"),
     }
+    # In handling holds re-handling too; its own tab is where the unit's to-do item for it leads.
     KINDS = {
         ACCEPT: (Kind.ACCEPT, Kind.REROUTE),
         ANSWER: (Kind.CO_OPINION, Kind.ANSWER, Kind.REHANDLING, Kind.FOLLOW_UP),
+        REHANDLING: (Kind.REHANDLING,),
     }
 
 

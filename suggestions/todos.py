@@ -17,6 +17,7 @@ from congress.models import Role, User
 from congress.todos import TodoItem
 from suggestions.filters import PENDING_EXTENSION, PENDING_REROUTE
 from suggestions.models import Assignment, ExtensionRequest, Signer, Suggestion
+from suggestions.selectors_unit import Show
 
 Status = Suggestion.Status
 ANSWERING_ROLES = (Assignment.Role.LEAD, Assignment.Role.PARALLEL)
@@ -125,7 +126,11 @@ def unit_todos(user: User) -> list[TodoItem]:
     if not (user.is_active and user.is_unit_side):
         return []
     today = timezone.localdate()
-    owes_answer = Q(status=Assignment.Status.ACCEPTED, role__in=ANSWERING_ROLES)
+    # Re-handling is counted apart, as the workspace's re-handling tab lists it (selectors_unit.Kind.REHANDLING).
+    rehandling = Q(status=Assignment.Status.ACCEPTED, role__in=ANSWERING_ROLES, suggestion__status=Status.REHANDLING)
+    owes_answer = Q(status=Assignment.Status.ACCEPTED, role__in=ANSWERING_ROLES) & ~Q(
+        suggestion__status=Status.REHANDLING
+    )
     owes_opinion = Q(status=Assignment.Status.ACCEPTED, role=Assignment.Role.CO)
     overdue = Q(status__in=Assignment.ACTIVE_STATUSES, role__in=ANSWERING_ROLES, answer_due__lt=today)
     counts = Assignment.objects.filter(unit_id=user.unit_id, suggestion__status__in=Suggestion.OPEN_STATUSES).aggregate(
@@ -133,6 +138,8 @@ def unit_todos(user: User) -> list[TodoItem]:
         accept_by=Min("reroute_deadline", filter=Q(status=Assignment.Status.ASSIGNED)),
         to_answer=Count("pk", filter=owes_answer),
         answer_by=Min("answer_due", filter=owes_answer),
+        rehandling=Count("pk", filter=rehandling),
+        rehandle_by=Min("answer_due", filter=rehandling),
         opinions=Count("pk", filter=owes_opinion),
         opinion_by=Min("co_opinion_due", filter=owes_opinion),
         overdue=Count("pk", filter=overdue),
@@ -157,6 +164,17 @@ def unit_todos(user: User) -> list[TodoItem]:
                 url=url,
                 due=counts["answer_by"],
                 count=counts["to_answer"],
+            )
+        )
+    if counts["rehandling"]:
+        items.append(
+            TodoItem(
+                title=_("Suggestions your unit must handle again"),
+                detail=_("The deputy was not satisfied with the answer: handle it again and answer by the new date."),
+                url=_url("suggestion_unit:todo", query={"show": Show.REHANDLING}),
+                due=counts["rehandle_by"],
+                count=counts["rehandling"],
+                level="warning",
             )
         )
     if counts["opinions"]:

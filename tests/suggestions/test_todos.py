@@ -258,3 +258,22 @@ def test_a_leader_sees_the_open_suggestions_they_supervise_and_the_list_of_exact
         reverse("suggestions:detail", args=[Suggestion.objects.get(supervising_leader=other_leader).pk])
     )
     assert leader_todos(cast.staff) == [] and leader_todos(cast.lead_handler) == []
+
+
+def test_a_unit_sees_its_re_handling_apart_and_it_opens_the_workspaces_re_handling_tab(client, cast, english):
+    # Given a unit with one suggestion sent back for re-handling and one handled for its first answer
+    rehandled = drive(cast, to=Status.REHANDLING)
+    drive(cast, to=Status.HANDLING)
+    client.force_login(cast.lead_handler)
+
+    # When the unit reads its to-do list
+    items = by_title(unit_todos(cast.lead_handler))
+
+    # Then re-handling is its own item, not folded into the answers owed, and opens the tab listing exactly it
+    item = items["Suggestions your unit must handle again"]
+    assert item.count == 1 and items["Suggestions your unit must answer"].count == 1
+    assert item.url == reverse("suggestion_unit:todo") + "?show=rehandling"
+    assert item.due == assignment_of(rehandled, cast.lead_unit).answer_due
+    page = client.get(item.url).context["page"]
+    assert page.paginator.count == item.count
+    assert [assignment.suggestion_id for assignment in page] == [rehandled.pk]

@@ -761,3 +761,25 @@ def test_a_unit_answering_again_sees_why_the_deputy_was_not_satisfied(client, ca
     page = client.get(url("answer", assignment_of(suggestion, cast.lead_unit))).content.decode()
 
     assert "本单位上次答复" in page and "资金没有落实到位。" in page and "不满意" in page
+
+
+@pytest.mark.parametrize(
+    ("to", "shown"), [(Status.HANDLING, True), (Status.REHANDLING, False), (Status.FOLLOW_UP, False)]
+)
+def test_the_first_answers_latest_date_shows_only_while_the_first_answer_is_owed(client, cast, to, shown):
+    # Given a suggestion handled for its first answer, sent back for re-handling, or under follow-up
+    suggestion = drive(cast, to=to, grade=Answer.Grade.B)
+    assignment = assignment_of(suggestion, cast.lead_unit)
+    assert assignment.hard_deadline is not None
+
+    # When the office and the unit read the suggestion and the unit opens its answer page
+    client.force_login(cast.staff)
+    pages = [client.get(detail(suggestion))]
+    client.force_login(cast.lead_handler)
+    pages += [client.get(detail(suggestion)), client.get(url("answer", assignment))]
+
+    # Then the legal maximum is named only while the first answer is owed, never beside a later deadline
+    for page in pages:
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert ("最迟答复日期" in text) is shown

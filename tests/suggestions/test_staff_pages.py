@@ -1017,3 +1017,27 @@ def test_the_close_button_says_ban_jie_not_the_dialogs_guan_bi(client, cast):
     close_form = page[page.index('data-testid="close-form"') :]
     button = close_form[close_form.index('<button type="submit"') : close_form.index("</button>")]
     assert "办结" in button and "关闭" not in button
+
+
+def test_the_rating_line_reads_in_chinese_punctuation_and_keeps_the_comments_lines(client, cast):
+    # Given an answer the deputy rated with a comment over two lines, one holding markup
+    suggestion = drive(cast, to=Status.HANDLING)
+    answer = services.suggestion_answer(
+        assignment_id=assignment_of(suggestion, cast.lead_unit).pk, actor=cast.lead_handler, grade="A", text="已解决。"
+    )
+    services.suggestion_rate(
+        answer_id=answer.pk,
+        actor=cast.deputy,
+        attitude=Rating.Level.BASICALLY_SATISFIED,
+        result=Rating.Level.SATISFIED,
+        comment="沟通及时。\n<b>希望</b>继续跟进。",
+    )
+    client.force_login(cast.staff)
+
+    # When the office opens the suggestion
+    text = page_text(client.get(detail_url(suggestion)))
+
+    # Then the rating reads with a Chinese comma, and the comment keeps its line break, escaped
+    rating = text[text.index('data-testid="rating"') :]
+    assert "办理态度 <strong>基本满意</strong>，办理结果 <strong>满意</strong>" in rating
+    assert "沟通及时。<br>&lt;b&gt;希望&lt;/b&gt;继续跟进。" in rating

@@ -420,8 +420,13 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=15, help="timed requests per case (default 15)")
     parser.add_argument("--reuse", action="store_true", help="keep the database filled by an earlier run")
     parser.add_argument("--only", default="", help="time only the cases whose name contains this text")
+    parser.add_argument(
+        "--database",
+        default=DATABASE,
+        help=f"the database to fill or reuse (default {DATABASE}), e.g. for a second size",
+    )
     args = parser.parse_args()
-    url = database_url(DATABASE)
+    url = database_url(args.database)
     if not args.reuse:
         recreate_database(url)
     setup_django(url)

@@ -23,10 +23,10 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from django.conf import settings
 
+from tests.celery_broker import stop, tasks_sent_to
+
 CHROMIUM = "/usr/bin/chromium"
 REPO = Path(__file__).resolve().parents[1]
-# Seconds a worker is given to stop before it is killed.
-STOP_TIMEOUT = 30
 
 
 def _missing_service(marker: str) -> str | None:
@@ -75,19 +75,8 @@ def queued_tasks():
 
     For counting what a request itself costs: in eager mode the tasks it hands to the workers would run inside it.
     """
-    from congress.celery import app as celery_app
-
-    previous = celery_app.conf.broker_url, celery_app.conf.task_always_eager
-    celery_app.conf.broker_url = "memory://"
-    celery_app.conf.task_always_eager = False
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    try:
+    with tasks_sent_to("memory://"):
         yield
-    finally:
-        celery_app.conf.broker_url, celery_app.conf.task_always_eager = previous
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
 
 
 @pytest.fixture(autouse=True)
@@ -136,12 +125,7 @@ def celery_worker(transactional_db, django_db_serialized_rollback, tmp_path):
         yield worker, log
     finally:
         # Stop it before pytest-django flushes or drops the test database the worker is connected to.
-        worker.terminate()
-        try:
-            worker.wait(timeout=STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+        stop(worker)
 
 
 @pytest.fixture(autouse=True)

@@ -21,8 +21,9 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from django.conf import settings
 
+from tests.celery_broker import STOP_TIMEOUT, stop
+
 REPO = Path(__file__).resolve().parents[2]
-STOP_TIMEOUT = 30
 
 
 def free_port() -> int:
@@ -121,13 +122,7 @@ class Workers:
 
     def stop_all(self) -> None:
         for worker, _log in self.running:
-            if worker.poll() is None:
-                worker.terminate()
-                try:
-                    worker.wait(timeout=STOP_TIMEOUT)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
-                    worker.wait()
+            stop(worker)
 
 
 class GatewayStub:

@@ -15,12 +15,12 @@ from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
-from congress.celery import app as celery_app
 from congress.models import CalendarYear, Delivery, Notification, Reminder, ReminderPolicy, Role
 from congress.reminders.kinds import CALENDAR_YEAR_MISSING
 from congress.reminders.services import notice_send
 from congress.reminders.sweep import sweep
 from congress.tasks import reminders_sweep
+from tests.celery_broker import tasks_sent_to
 from tests.congress.factories import make_user
 from tests.reminders.services import GatewayStub, PrivateRedis, Workers, wait_for
 
@@ -40,17 +40,8 @@ def redis_server(tmp_path):
 @pytest.fixture
 def broker(redis_server):
     """Send this process's tasks to the private Redis, not eagerly."""
-    previous = celery_app.conf.broker_url, celery_app.conf.task_always_eager
-    celery_app.conf.broker_url = redis_server.url
-    celery_app.conf.task_always_eager = False
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    try:
+    with tasks_sent_to(redis_server.url):
         yield redis_server
-    finally:
-        celery_app.conf.broker_url, celery_app.conf.task_always_eager = previous
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
 
 
 @pytest.fixture

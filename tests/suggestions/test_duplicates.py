@@ -7,11 +7,11 @@ import time
 
 import pytest
 
-from congress.celery import app as celery_app
 from suggestions import services
 from suggestions.models import DuplicateSearch, PossibleDuplicate, Suggestion
 from suggestions.search import possible_duplicates
 from suggestions.services.duplicates import KEPT, duplicates_sweep, suggestions_search_duplicates
+from tests.celery_broker import tasks_sent_to
 from tests.congress.test_celery_worker import TASK_TIMEOUT
 from tests.suggestions.factories import loop_cast
 from tests.suggestions.public_data import at, public_world, suggestion
@@ -166,18 +166,13 @@ def test_a_broker_that_is_down_leaves_the_submission_standing_and_beat_searches_
     draft = services.suggestion_create(
         body=cast.body, lead_deputy=cast.lead_deputy, title=OLD_HOUSING, content="管网老化。", actor=cast.deputy
     )
-    previous = celery_app.conf.broker_url, celery_app.conf.task_always_eager
     # Nothing listens on port 1: the broker refuses at once.
-    celery_app.conf.broker_url, celery_app.conf.task_always_eager = "redis://127.0.0.1:1/0", False
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    try:
-        with caplog.at_level(logging.WARNING), django_capture_on_commit_callbacks(execute=True):
-            services.suggestion_submit(suggestion_id=draft.pk, actor=cast.deputy)
-    finally:
-        celery_app.conf.broker_url, celery_app.conf.task_always_eager = previous
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
+    with (
+        tasks_sent_to("redis://127.0.0.1:1/0"),
+        caplog.at_level(logging.WARNING),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.suggestion_submit(suggestion_id=draft.pk, actor=cast.deputy)
 
     assert Suggestion.objects.get(pk=draft.pk).status == Status.SUBMITTED
     assert "beat will" in caplog.text

@@ -503,6 +503,25 @@ def shift_back(suggestion_ids: list[int], delta: dt.timedelta) -> None:
     for queryset, fields in tables:
         # `updated_at` is auto_now: an UPDATE through the queryset sets only what it is given.
         queryset.update(**{name: F(name) - delta for name in fields})
+    # The events' data keep the deadlines they set as ISO dates (answer_due, requested_until …): they move too.
+    events = tables[-1][0]
+    moved = []
+    for event in events.only("data"):
+        data = {key: _moved_iso_date(value, delta) for key, value in event.data.items()}
+        if data != event.data:
+            event.data = data
+            moved.append(event)
+    Event.objects.bulk_update(moved, ["data"])
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _moved_iso_date(value, delta: dt.timedelta):
+    """Return an ISO date string moved back by `delta`; any other value as it is."""
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return (dt.date.fromisoformat(value) - delta).isoformat()
+    return value
 
 
 def date_mover(today: dt.date) -> Callable[[str, dt.timedelta], str]:

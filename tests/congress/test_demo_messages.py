@@ -59,6 +59,17 @@ def test_after_seeding_the_inbox_tells_the_dates_the_records_hold(seeded, django
         answer_due = {assignment.answer_due for assignment in suggestion.assignments.all()}
         assert _dates(message.title) <= answer_due, message.title
 
+    # So does every deadline the timeline reads from its events' data.
+    from suggestions.models import Suggestion
+
+    reopened = Suggestion.objects.filter(status="rehandling")
+    assert reopened
+    for suggestion in reopened:
+        event = Event.objects.filter(
+            object_id=suggestion.pk, content_type__model="suggestion", kind="suggestion_rehandling"
+        ).latest("created_at")
+        assert event.data["answer_due"] == suggestion.due_date.isoformat(), suggestion.pk
+
     # The deputy's inbox asks for the rating by the day their to-do list gives.
     deputy = User.objects.get(username="deputy")
     (rating,) = [item for item in todos_for(deputy) if item.due is not None and item.level == "warning"]

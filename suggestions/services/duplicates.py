@@ -110,21 +110,51 @@ def _of_the_years_after(suggestion: Suggestion) -> QuerySet[Suggestion]:
 def search_duplicates_after_commit(suggestion_ids: Iterable[int]) -> None:
     """Have a worker search the suggestions' possible duplicates once the transaction has committed.
 
-    A broker that is down is logged, not raised: the submission stands, and beat's sweep searches them later.
+    What one transaction submits goes to the workers as one task: the demo's seed or a session's paper entries in
+    one transaction would otherwise queue hundreds of messages ahead of everything else. A broker that is down is
+    logged, not raised: the submission stands, and beat's sweep searches them later.
     """
-    ids = sorted(set(suggestion_ids))
+    ids = set(suggestion_ids)
     if not ids:
         return
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _enqueue(ids)
+        return
+    pending: _Pending | None = getattr(connection, "duplicate_searches_pending", None)
+    # A rolled-back transaction (or savepoint) drops its commit callbacks, and with them a pending batch's.
+    if (
+        pending is None
+        or pending.sent
+        or not any(callback == pending.send for _ids, callback, *_robust in connection.run_on_commit)
+    ):
+        pending = _Pending()
+        connection.duplicate_searches_pending = pending
+        transaction.on_commit(pending.send)
+    pending.ids |= ids
 
-    def enqueue() -> None:
-        from suggestions.tasks import search_duplicates
 
-        try:
-            search_duplicates.apply_async(kwargs={"suggestion_ids": ids}, retry=True, retry_policy=ENQUEUE_RETRY_POLICY)
-        except Exception as error:  # noqa: BLE001 - the broker's own errors vary by transport
-            logger.warning("could not hand %s duplicate searches to the broker (%s); beat will", len(ids), error)
+class _Pending:
+    """The suggestions a transaction has submitted so far, sent to the workers as one task when it commits."""
 
-    transaction.on_commit(enqueue)
+    def __init__(self) -> None:
+        self.ids: set[int] = set()
+        self.sent = False
+
+    def send(self) -> None:
+        self.sent = True
+        _enqueue(self.ids)
+
+
+def _enqueue(ids: set[int]) -> None:
+    from suggestions.tasks import search_duplicates
+
+    try:
+        search_duplicates.apply_async(
+            kwargs={"suggestion_ids": sorted(ids)}, retry=True, retry_policy=ENQUEUE_RETRY_POLICY
+        )
+    except Exception as error:  # noqa: BLE001 - the broker's own errors vary by transport
+        logger.warning("could not hand %s duplicate searches to the broker (%s); beat will", len(ids), error)
 
 
 def duplicates_sweep(*, batch: int = SWEEP_BATCH) -> int:

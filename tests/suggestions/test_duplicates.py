@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 
 import pytest
+from django.db import transaction
 
 from suggestions import services
 from suggestions.models import DuplicateSearch, PossibleDuplicate, Suggestion
 from suggestions.search import possible_duplicates
-from suggestions.services.duplicates import KEPT, duplicates_sweep, suggestions_search_duplicates
+from suggestions.services.duplicates import KEPT, _Pending, duplicates_sweep, suggestions_search_duplicates
 from tests.celery_broker import tasks_sent_to
 from tests.congress.test_celery_worker import TASK_TIMEOUT
 from tests.suggestions.factories import loop_cast
@@ -218,3 +220,28 @@ def test_a_real_worker_on_redis_searches_each_submission_once_it_commits(celery_
     first, second = drafts
     assert [pk for pk, _score in kept(first)] == [second.pk]
     assert [pk for pk, _score in kept(second)] == [first.pk]
+
+
+def test_what_one_transaction_submits_goes_to_the_workers_as_one_search(django_capture_on_commit_callbacks):
+    cast = loop_cast()
+    drafts = [
+        services.suggestion_create(
+            body=cast.body, lead_deputy=cast.lead_deputy, title=title, content="管网老化。", actor=cast.deputy
+        )
+        for title in (OLD_HOUSING, OLD_HOUSING_AGAIN, SCHOOL_BUS)
+    ]
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        for draft in drafts:
+            services.suggestion_submit(suggestion_id=draft.pk, actor=cast.deputy)
+        with contextlib.suppress(RuntimeError), transaction.atomic():
+            rolled_back = services.suggestion_create(
+                body=cast.body, lead_deputy=cast.lead_deputy, title=OLD_HOUSING, content="重复。", actor=cast.deputy
+            )
+            services.suggestion_submit(suggestion_id=rolled_back.pk, actor=cast.deputy)
+            raise RuntimeError("rolled back")
+
+    searches = [callback for callback in callbacks if isinstance(getattr(callback, "__self__", None), _Pending)]
+    assert len(searches) == 1
+    assert DuplicateSearch.objects.filter(pk__in=[draft.pk for draft in drafts]).count() == 3
+    assert [pk for pk, _score in kept(drafts[0])] == [drafts[1].pk]

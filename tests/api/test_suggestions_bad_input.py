@@ -8,7 +8,7 @@ from drf_spectacular.generators import SchemaGenerator
 from congress.models import Event, Role
 from suggestions.models import Assignment, Suggestion
 from tests.api.helpers import as_key, as_person, client_key
-from tests.api.test_suggestions import invited_draft
+from tests.api.test_suggestions import invited_draft, step_url
 from tests.congress.factories import make_user
 from tests.suggestions.factories import drive, loop_cast
 
@@ -21,10 +21,6 @@ LIST = "/api/v1/suggestions/"
 @pytest.fixture
 def cast(county):
     return loop_cast(county)
-
-
-def step_url(suggestion: Suggestion, step: str) -> str:
-    return f"{LIST}{suggestion.pk}/{step}/"
 
 
 def unchanged(suggestion: Suggestion, status: str, events: int) -> bool:

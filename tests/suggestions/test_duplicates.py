@@ -17,12 +17,11 @@ from tests.celery_broker import tasks_sent_to
 from tests.congress.test_celery_worker import TASK_TIMEOUT
 from tests.suggestions.factories import loop_cast
 from tests.suggestions.public_data import at, public_world, suggestion
+from tests.suggestions.test_search import OLD_HOUSING, OLD_HOUSING_AGAIN
 
 pytestmark = pytest.mark.django_db
 
 Status = Suggestion.Status
-OLD_HOUSING = "关于加快城关镇老旧小区改造的建议"
-OLD_HOUSING_AGAIN = "建议加快推进城关镇老旧小区改造"
 SCHOOL_BUS = "关于开通乡村学校校车的建议"
 SCHOOL_BUS_CONTENT = "偏远村组学生上学路远，建议开通校车。"
 

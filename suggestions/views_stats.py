@@ -14,7 +14,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from congress.forms import DATE_INPUT, NameChoiceField, SessionChoiceField, StyledForm, UnitChoiceField
+from congress.filters import NameFilterField, SessionFilterField, UnitFilterField
+from congress.forms import DATE_INPUT, StyledForm
 from congress.models import CongressSession, Unit
 from congress.querysets import in_scope
 from suggestions import stats
@@ -35,12 +36,32 @@ CAPPED_TABLES = {"unit": "by_unit", "session": "by_session", "category": "by_cat
 class StatsFilterForm(StyledForm):
     """The statistics page's filters: the same names, and meanings, as the staff list's."""
 
-    session = SessionChoiceField(
-        label=_("Session"), queryset=CongressSession.objects.none(), required=False, empty_label=_("All")
+    # The staff list's own fields, "none" choice included: `none` then means here just what it means there
+    # (no session: filed between sessions; no lead unit; no category), and cleans to the NONE_VALUE the
+    # statistics selector and the API's stats endpoint take.
+    session = SessionFilterField(
+        label=_("Session"),
+        queryset=CongressSession.objects.none(),
+        required=False,
+        empty_label=_("All"),
+        null_label=_("Between sessions"),
+        null_value=stats.NONE_VALUE,
     )
-    unit = UnitChoiceField(label=_("Lead unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All"))
-    category = NameChoiceField(
-        label=_("Category"), queryset=Category.objects.none(), required=False, empty_label=_("All")
+    unit = UnitFilterField(
+        label=_("Lead unit"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("All"),
+        null_label=_("No lead unit"),
+        null_value=stats.NONE_VALUE,
+    )
+    category = NameFilterField(
+        label=_("Category"),
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label=_("All"),
+        null_label=_("No category"),
+        null_value=stats.NONE_VALUE,
     )
     priority = forms.TypedChoiceField(
         label=_("Priority supervision"),

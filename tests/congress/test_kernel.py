@@ -162,18 +162,33 @@ def test_the_hourly_purge_drops_only_expired_idempotency_records(county):
 
 
 @pytest.mark.django_db
-def test_the_signed_in_person_arrives_with_body_unit_and_roles_in_two_queries(county, django_assert_num_queries):
+def test_the_signed_in_person_arrives_with_body_unit_and_roles_in_one_query(county, django_assert_num_queries):
     from congress.backends import CongressBackend
 
     person = make_user(body=county.committee, roles=[Role.UNIT_HANDLER], unit=county.office)
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         loaded = CongressBackend().get_user(person.pk)
         assert (loaded.body.scope_path, loaded.unit.name, loaded.roles) == (
             county.congress.path,
             county.office.name,
             {Role.UNIT_HANDLER},
         )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("roles", [[], [Role.OFFICE_STAFF, Role.LEADER, Role.DEPUTY]])
+def test_the_signed_in_person_arrives_with_every_role_and_none_made_up(county, roles, django_assert_num_queries):
+    from congress.backends import CongressBackend
+
+    person = make_user(body=county.committee, roles=roles)
+
+    loaded = CongressBackend().get_user(person.pk)
+
+    with django_assert_num_queries(0):
+        assert loaded.roles == frozenset(roles)
+        assert loaded.is_committee_side == bool(roles)
+    assert not hasattr(loaded, "role_names")
 
 
 @pytest.mark.django_db

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit, urlunsplit
 BASE_DIR = Path(__file__).resolve().parent.parent
 MINIMAL_URL = "/__bench__/minimal/"
 MINIMAL_LOGIN_URL = "/__bench__/minimal-login/"
+EMPTY_STAFF_PAGE_URL = "/__bench__/empty-staff-page/"
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/"
 
 
@@ -165,6 +166,16 @@ def minimal_login_view(request):
     return HttpResponse("ok" if request.user.is_authenticated else "anonymous")
 
 
+def empty_staff_page_view(request):
+    """The floor of a staff page: the staff layout (navigation, unread count, user menu) with nothing in it.
+
+    Every staff page renders this layout around its content, so no staff page can be faster than this one.
+    """
+    from django.shortcuts import render
+
+    return render(request, "layouts/staff.html", {})
+
+
 def __getattr__(name: str):
     # The URL map is built on first use, after django.setup(), so importing this module needs no settings.
     if name == "urlpatterns":
@@ -173,6 +184,7 @@ def __getattr__(name: str):
         return [
             path(MINIMAL_URL.strip("/") + "/", minimal_view),
             path(MINIMAL_LOGIN_URL.strip("/") + "/", minimal_login_view),
+            path(EMPTY_STAFF_PAGE_URL.strip("/") + "/", empty_staff_page_view),
             path("", include("congress.urls")),
         ]
     raise AttributeError(name)

@@ -25,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (  # noqa: E402
+    EMPTY_STAFF_PAGE_URL,
     MINIMAL_LOGIN_URL,
     MINIMAL_URL,
     database_url,
@@ -45,6 +46,7 @@ PASSWORD = "bench-Password-1"
 CASES: list[tuple[str, str, str]] = [
     ("minimal view (baseline)", MINIMAL_URL, "county"),
     ("minimal signed-in view (baseline)", MINIMAL_LOGIN_URL, "county"),
+    ("empty staff page (layout only, floor)", EMPTY_STAFF_PAGE_URL, "county"),
     ("staff home (to-do list), county", "/", "county"),
     ("staff home (to-do list), province", "/", "province"),
     ("stats page, one county (125k)", "/suggestions/stats/", "county"),
@@ -390,7 +392,7 @@ def run_cases(runs: int, only: str = "") -> None:
             )
         )
     for name, url, who in CASES:
-        if only and only not in name and "baseline" not in name:
+        if only and only not in name and "baseline" not in name and "floor" not in name:
             continue
         timing = time_get(clients[who], name, url.format(**values), runs=runs)
         timings.append(timing)

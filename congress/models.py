@@ -277,9 +277,12 @@ class User(AbstractUser):
 
     @cached_property
     def roles(self) -> frozenset[str]:
-        """Return the user's roles, from a prefetch when there is one."""
+        """Return the user's roles: from `with_role_names`' column, else from a prefetch when there is one."""
         if not self.pk:
             return frozenset()
+        names = self.__dict__.get("role_names")
+        if names is not None:
+            return frozenset(names.split(",") if isinstance(names, str) else names) - {""}
         return frozenset(grant.role for grant in self.role_grants.all())
 
     def has_role(self, *roles: str) -> bool:

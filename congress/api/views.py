@@ -83,7 +83,7 @@ class MeView(ApiGenericView):
 
     @extend_schema(summary="Who am I")
     def get(self, request):
-        user = User.objects.select_related("unit").with_roles_prefetched().get(pk=request.user.pk)
+        user = User.objects.select_related("unit").with_role_names().get(pk=request.user.pk)
         context = {**self.get_serializer_context(), "api_key": request_api_key(request)}
         return Response(MeSerializer(user, context=context).data)
 
@@ -114,7 +114,7 @@ class UserViewSet(
     can_write = staticmethod(can_manage_users)
 
     def get_queryset(self):
-        return User.objects.visible_to(self.request.user).select_related("unit", "body").with_roles_prefetched()
+        return User.objects.visible_to(self.request.user).select_related("unit", "body").with_role_names()
 
     def create(self, request, *args, **kwargs):
         serializer = UserCreateSerializer(data=request.data, context=self.get_serializer_context())

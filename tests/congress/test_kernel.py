@@ -188,7 +188,6 @@ def test_the_signed_in_person_arrives_with_every_role_and_none_made_up(county, r
     with django_assert_num_queries(0):
         assert loaded.roles == frozenset(roles)
         assert loaded.is_committee_side == bool(roles)
-    assert not hasattr(loaded, "role_names")
 
 
 @pytest.mark.django_db

@@ -13,6 +13,13 @@ one UPDATE per table and storyline. Finished work moves back to the session; wor
 only weeks, so its deadlines still run; the overdue storyline moves back to the session too, so its answers
 are months late. Deadlines keep the offsets they were given, so a deadline moved onto a holiday stays there.
 
+Moved back whole, finished work (closed, revisited, archived) would close the day it was assigned. So its steps
+are first spread over the months after assignment (see `_Spread`): each is dated some whole weeks after the
+assignment (accepted within a week, answered well within the three months, rated within the rating window, closed
+on that rating or, after an answer "being solved" is followed up, months later, a fifth more than six months on),
+and what it wrote is moved forward by them before the storyline moves back, never past today. A deadline moves
+with the step that set it, except an extension's date, which counts from the assignment's answer deadline.
+
 The services put their messages in the inboxes only when the seed commits, dated then and naming the
 deadlines as they stood before the move ("rate by 18 December" when the answer is now due on the 11th). The
 last thing the seed does at commit is move those messages back with their suggestions: their dates, and
@@ -25,9 +32,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.hashers import make_password
@@ -114,6 +122,12 @@ PLAN = [
     ("archived", 20),
 ]
 PRIORITY_COUNT = 12
+# Finished work closes at varied times after assignment: most on the rating of the first answer, some once an
+# answer "being solved" (grade B) is followed up and answered again, within six months or (a fifth of all) later,
+# as in Zhong county, which closed 79.6% within six months.
+FINISHED = ("closed", "revisited", "archived")
+LATE_SHARE = 0.2
+SOLVED_LATER_SHARE = 0.15
 
 # Weeks each storyline is moved back, at most back to the session (see the module docstring).
 RECENT_WEEKS = {"draft": 0, "submitted": 1, "registered": 1, "assigned": 0, "handling": 6, "answered": 1}
@@ -145,6 +159,61 @@ class _Cast:
     deputies: list[Deputy]  # with logins; the demo `deputy` login's own record first
     handlers: dict[int, User]  # unit pk -> a handler of that unit
     units: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Weeks:
+    """How many weeks after its assignment each step of a suggestion is dated."""
+
+    accept: int = 0
+    handle: int = 0  # the contacts, the co-handling opinion, an extension
+    answer: int = 0
+    rate: int = 0
+    solved: int | None = None  # the follow-up answer, when the first answer said "being solved"
+    close: int = 0  # the rating that closes it: the first answer's, or the follow-up answer's
+    revisit: int | None = None
+    archive: int | None = None
+
+
+# Work in progress and storylines that stop short of closing: made in one moment, moved back whole.
+AT_ONCE = _Weeks()
+
+
+@dataclass
+class _Spread:
+    """Dates each step of finished work some weeks after assignment, though the seed makes it all in a moment.
+
+    `later(weeks)` marks that what the services write from then on is dated `weeks` after the suggestion's
+    assignment; `spread_forward` moves it forward by that much. The services' inbox messages are written only at
+    commit, so each mark also notes, at commit, the last message written before it.
+    """
+
+    moments: list[dt.datetime] = field(default_factory=list)
+    weeks: list[int] = field(default_factory=list)
+    message_ids: list[int] = field(default_factory=list)
+    message_weeks: list[int] = field(default_factory=list)
+
+    def later(self, weeks: int) -> None:
+        """Date what the services write from now on `weeks` after the assignment."""
+        if weeks == (self.weeks[-1] if self.weeks else 0):
+            return
+        self.moments.append(timezone.now())
+        self.weeks.append(weeks)
+        transaction.on_commit(lambda: self._mark_messages(weeks))
+
+    def _mark_messages(self, weeks: int) -> None:
+        self.message_ids.append(Notification.objects.aggregate(last=Max("pk"))["last"] or 0)
+        self.message_weeks.append(weeks)
+
+    def weeks_at(self, moment: dt.datetime | None) -> int:
+        """Return the weeks after assignment of what was written at `moment`."""
+        index = bisect_right(self.moments, moment) - 1 if moment is not None else -1
+        return self.weeks[index] if index >= 0 else 0
+
+    def weeks_of_message(self, message_id: int) -> int:
+        """Return the weeks after assignment of the step that sent the message `message_id`."""
+        index = bisect_left(self.message_ids, message_id) - 1
+        return self.message_weeks[index] if index >= 0 else 0
 
 
 def build_suggestions(demo: DemoCounty) -> None:
@@ -185,10 +254,23 @@ def build_suggestions(demo: DemoCounty) -> None:
         position = next(i for i, s in enumerate(stories) if s == story and i not in education and leads[i] is None)
         leads[position] = cast.deputies[0]
     priority = set(rng.sample([i for i, s in enumerate(stories) if s in _TAKEN_ON], PRIORITY_COUNT))
+    finished = [i for i, s in enumerate(stories) if s in FINISHED]
+    late, solved = round(LATE_SHARE * len(finished)), round(SOLVED_LATER_SHARE * len(finished))
+    picked = rng.sample(finished, late + solved)
+    closings = dict.fromkeys(finished, "first") | dict.fromkeys(picked[:late], "late")
+    closings |= dict.fromkeys(picked[late:], "solved")
 
+    today = timezone.localdate()
+    to_session = max((today - SESSION_DAY).days // 7, 0)
+    spread = _Spread()
+    spread_ids: list[int] = []
     moved: dict[int, list[int]] = {}
     for index, (story, (category_name, number)) in enumerate(zip(stories, topics, strict=True)):
         count, lead_codes, co_codes, matters = CATEGORIES[category_name]
+        weeks = AT_ONCE
+        if index in closings:
+            # Finished work moves back to the session: its steps can be dated up to today, `to_session` weeks on.
+            weeks = _weeks_after_assignment(rng, story=story, closing=closings[index], room=to_session)
         lead = leads[index] or rng.choice(cast.deputies[1:])
         township = rng.choice(_township_names())
         matter = matters[number % len(matters)]
@@ -208,15 +290,19 @@ def build_suggestions(demo: DemoCounty) -> None:
             co_unit=cast.units[rng.choice(co_codes)] if rng.random() < 0.2 else None,
             priority=index in priority,
             rng=rng,
+            weeks=weeks,
+            spread=spread,
         )
-        weeks = RECENT_WEEKS.get(story)
-        moved.setdefault(-1 if weeks is None else weeks, []).append(suggestion.pk)
+        spread.later(0)  # the next suggestion starts in the present
+        if weeks is not AT_ONCE:
+            spread_ids.append(suggestion.pk)
+        recent = RECENT_WEEKS.get(story)
+        moved.setdefault(-1 if recent is None else recent, []).append(suggestion.pk)
     # The `deputy` login is invited to co-sign one suggestion still under review, and has not confirmed yet.
     invite = Suggestion.objects.filter(session=session, status="submitted").exclude(lead_deputy=cast.deputies[0])
     _invite(invite.order_by("pk").first(), cast.deputies[0])
 
-    today = timezone.localdate()
-    to_session = max((today - SESSION_DAY).days // 7, 0)
+    spread_forward(spread_ids, spread)
     deltas: dict[int, dt.timedelta] = {}
     for weeks, ids in moved.items():
         delta = dt.timedelta(weeks=to_session if weeks < 0 else min(weeks, to_session))
@@ -224,11 +310,48 @@ def build_suggestions(demo: DemoCounty) -> None:
         deltas |= dict.fromkeys(ids, delta)
     # Registered after every message the services queued, so it runs once they are in the inboxes.
     move_dates = date_mover(today)
-    transaction.on_commit(lambda: shift_messages_back(deltas, after=messages_before, move_dates=move_dates))
+    transaction.on_commit(
+        lambda: shift_messages_back(
+            deltas, after=messages_before, move_dates=move_dates, weeks_later=spread.weeks_of_message
+        )
+    )
 
 
 _TAKEN_ON = {"registered", "assigned", "handling", "overdue", "answered", "rehandling", "follow_up", "closed"}
 _TAKEN_ON |= {"revisited", "archived"}
+
+
+def _weeks_after_assignment(rng, *, story: str, closing: str, room: int) -> _Weeks:
+    """Date a finished suggestion's steps in weeks after its assignment, none more than `room` weeks (today).
+
+    `closing` says what closes it: "first", the rating of the first answer; "solved", of a follow-up answer within
+    six months; "late", of a follow-up answer seven to eleven months on.
+    """
+    accept = rng.choice([0, 1])
+    handle = accept + rng.choice([0, 1, 2])  # before the co-handling opinion is due, a month after assignment
+    answer = rng.randint(handle + 2, 11)  # before the answer is due, three months after assignment
+    rate = answer + rng.randint(1, 3)  # within the deputy's 20 working days
+    revisit = rng.randint(1, 4) if story == "revisited" or (story == "archived" and rng.random() < 0.5) else None
+    archive = rng.randint(2, 8) if story == "archived" else None
+    if closing == "first":
+        close = rate
+    elif closing == "solved":
+        close = rng.randint(16, 25)  # 25 weeks are within six calendar months of any day
+    else:
+        # 31 to 47 weeks are seven to eleven months; what follows, and the last answer's rating window, end by today.
+        after = (revisit or 0) + (archive or 0) + 4
+        close = rng.randint(31, max(31, min(47, room - after)))
+    weeks = _Weeks(
+        accept=accept,
+        handle=handle,
+        answer=answer,
+        rate=rate,
+        solved=None if closing == "first" else max(rate, close - rng.randint(1, 3)),
+        close=close,
+        revisit=None if revisit is None else close + revisit,
+        archive=None if archive is None else close + (revisit or 0) + archive,
+    )
+    return _Weeks(*(value if value is None else min(value, room) for value in astuple(weeks)))
 
 
 def _place(stories: list[str], position: int, story: str, *, keep: set[int]) -> None:
@@ -322,8 +445,10 @@ def _drive(
     co_unit,
     priority: bool,
     rng,
+    weeks: _Weeks,
+    spread: _Spread,
 ):
-    """Take one new suggestion along its storyline through the services."""
+    """Take one new suggestion along its storyline through the services, each step dated by `weeks`."""
     from suggestions import services
     from suggestions.models import Rating
 
@@ -374,8 +499,10 @@ def _drive(
                 assignment_id=lead_assignment.pk, actor=handler, reason="该事项主要职责不在我单位，建议调整承办单位。"
             )
         return suggestion
+    spread.later(weeks.accept)
     for assignment in assignments.values():
         services.assignment_accept(assignment_id=assignment.pk, actor=cast.handlers[assignment.unit_id])
+    spread.later(weeks.handle)
     # Work in progress has its first contact logged; half the finished work shows it too.
     if story in ("handling", "overdue", "answered") or rng.random() < 0.5:
         services.contact_log(
@@ -412,7 +539,10 @@ def _drive(
             requested_until=lead_assignment.answer_due + dt.timedelta(days=21),
         )
         services.extension_decide(request_id=request.pk, actor=office, approve=True, note="同意延期。")
+    spread.later(weeks.answer)
     grade = {"follow_up": rng.choice("BC"), "rehandling": rng.choice("BCD")}.get(story) or rng.choice("AAAAD")
+    if weeks.solved is not None:
+        grade = "B"  # being solved: followed up, and answered again once solved
     public = story in ("closed", "revisited", "archived") and rng.random() < 0.5
     answer = services.suggestion_answer(
         assignment_id=lead_assignment.pk, actor=handler, grade=grade, text=ANSWERS[grade], is_public=public
@@ -421,6 +551,7 @@ def _drive(
         services.suggestion_publish(suggestion_id=suggestion.pk, actor=office)
     if story == "answered":
         return suggestion
+    spread.later(weeks.rate)
     result = (
         Rating.Level.UNSATISFIED
         if story == "rehandling"
@@ -433,13 +564,24 @@ def _drive(
         result=result,
         comment="" if result != Rating.Level.UNSATISFIED else "答复没有回应核心问题，希望重新研究。",
     )
+    if weeks.solved is not None:
+        spread.later(weeks.solved)
+        solved = services.suggestion_answer(
+            assignment_id=lead_assignment.pk, actor=handler, grade="A", text=ANSWERS["A"], is_public=public
+        )
+        spread.later(weeks.close)
+        services.suggestion_rate(
+            answer_id=solved.pk, actor=lead.user, attitude=Rating.Level.SATISFIED, result=Rating.Level.SATISFIED
+        )
     if story in ("rehandling", "follow_up", "closed"):
         return suggestion
-    if story == "revisited" or rng.random() < 0.5:
+    if weeks.revisit is not None:
+        spread.later(weeks.revisit)
         services.suggestion_revisit(
             suggestion_id=suggestion.pk, actor=office, note="电话回访代表，代表对办理结果表示认可。"
         )
     if story == "archived":
+        spread.later(weeks.archive)
         services.suggestion_archive(suggestion_id=suggestion.pk, actor=office)
     return suggestion
 
@@ -514,6 +656,84 @@ def shift_back(suggestion_ids: list[int], delta: dt.timedelta) -> None:
     Event.objects.bulk_update(moved, ["data"])
 
 
+def spread_forward(suggestion_ids: list[int], spread: _Spread) -> None:
+    """Move what these suggestions' steps wrote forward by the weeks after assignment `spread` dates each step at.
+
+    A timestamp moves with the step that wrote it, a date with the timestamp of its row it was set with. What counts
+    from the assignment stays with it: the assignment's deadlines, and an extension's dates (see
+    `_counts_from_assignment`). A finished suggestion's own deadline is cleared when it closes: it has none to move.
+    """
+    from suggestions.models import Answer, Assignment, Contact, CoOpinion, ExtensionRequest, Rating, Signer, Suggestion
+
+    if not suggestion_ids:
+        return
+
+    def stamps(*names: str) -> dict[str, str]:
+        return {name: name for name in names}
+
+    # Each table's moved fields, with the timestamp whose step each moves with.
+    tables = [
+        (
+            Suggestion.objects.filter(pk__in=suggestion_ids),
+            stamps(
+                "submitted_at", "registered_at", "assigned_at", "answered_at", "closed_at", "created_at", "updated_at"
+            ),
+        ),
+        (Signer.objects.filter(suggestion_id__in=suggestion_ids), stamps("invited_at", "confirmed_at")),
+        (
+            Assignment.objects.filter(suggestion_id__in=suggestion_ids),
+            stamps("assigned_at", "accepted_at", "completed_at"),
+        ),
+        (
+            Contact.objects.filter(assignment__suggestion_id__in=suggestion_ids),
+            {"logged_at": "logged_at", "contacted_on": "logged_at"},
+        ),
+        (CoOpinion.objects.filter(assignment__suggestion_id__in=suggestion_ids), stamps("sent_at")),
+        (
+            ExtensionRequest.objects.filter(assignment__suggestion_id__in=suggestion_ids),
+            stamps("requested_at", "decided_at"),
+        ),
+        (
+            Answer.objects.filter(suggestion_id__in=suggestion_ids),
+            {"answered_at": "answered_at", "rating_due": "answered_at"},
+        ),
+        (Rating.objects.filter(answer__suggestion_id__in=suggestion_ids), stamps("rated_at")),
+    ]
+    for queryset, fields in tables:
+        rows = []
+        for row in queryset.only(*fields):
+            weeks = {name: spread.weeks_at(getattr(row, stamp)) for name, stamp in fields.items()}
+            if not any(weeks.values()):
+                continue
+            for name, later in weeks.items():
+                if later and getattr(row, name) is not None:
+                    setattr(row, name, getattr(row, name) + dt.timedelta(weeks=later))
+            rows.append(row)
+        queryset.model.objects.bulk_update(rows, list(fields), batch_size=500)
+
+    events = Event.objects.filter(
+        content_type=ContentType.objects.get_for_model(Suggestion), object_id__in=suggestion_ids
+    ).only("kind", "created_at", "data")
+    moved = []
+    for event in events:
+        later = dt.timedelta(weeks=spread.weeks_at(event.created_at))
+        if not later:
+            continue
+        event.created_at += later
+        if not _counts_from_assignment(event.kind):
+            event.data = {key: _moved_iso_date(value, -later) for key, value in event.data.items()}
+        moved.append(event)
+    Event.objects.bulk_update(moved, ["created_at", "data"], batch_size=500)
+
+
+def _counts_from_assignment(kind: str) -> bool:
+    """Tell whether the dates an event or message of this kind names count from the assignment's answer deadline.
+
+    An extension asks for a day after the answer deadline, whenever it is asked: its dates stay with the assignment.
+    """
+    return kind.startswith("extension_")
+
+
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -541,20 +761,28 @@ def date_mover(today: dt.date) -> Callable[[str, dt.timedelta], str]:
 
 
 def shift_messages_back(
-    deltas: dict[int, dt.timedelta], *, after: int, move_dates: Callable[[str, dt.timedelta], str]
+    deltas: dict[int, dt.timedelta],
+    *,
+    after: int,
+    move_dates: Callable[[str, dt.timedelta], str],
+    weeks_later: Callable[[int], int] = lambda message_id: 0,
 ) -> None:
     """Move the inbox messages about these suggestions (by id, with its delta) back with their history.
 
-    Only messages newer than the message `after` are touched: those this seed's services wrote.
+    Only messages newer than the message `after` are touched: those this seed's services wrote. A message sent by
+    a step dated weeks after the assignment (`weeks_later`, by message id) moves back that much less, as does
+    every date it names, unless the date counts from the assignment (`_counts_from_assignment`).
     """
     messages = []
-    for message in Notification.objects.filter(pk__gt=after).only("url", "title", "body", "created_at"):
+    for message in Notification.objects.filter(pk__gt=after).only("url", "title", "body", "created_at", "kind"):
         delta = deltas.get(linked_suggestion_id(message.url))
         if not delta:
             continue
-        message.created_at -= delta
-        message.title = move_dates(message.title, delta)
-        message.body = move_dates(message.body, delta)
+        later = dt.timedelta(weeks=weeks_later(message.pk))
+        message.created_at -= delta - later
+        named = delta if _counts_from_assignment(message.kind) else delta - later
+        message.title = move_dates(message.title, named)
+        message.body = move_dates(message.body, named)
         messages.append(message)
     with transaction.atomic():
         Notification.objects.bulk_update(messages, ["created_at", "title", "body"], batch_size=500)

@@ -80,10 +80,12 @@ def test_after_seeding_the_inbox_tells_the_dates_the_records_hold(seeded, django
     ]
     assert waiting and min(min(_dates(message.title)) for message in waiting) == rating.due
 
-    # A message is dated with its suggestion's history, not with the moment the seed ran.
+    # A message is dated with the step of its suggestion's history that sent it, not with the moment the seed ran.
     for message, suggestion in _about("suggestion_registered"):
-        last = Event.objects.filter(object_id=suggestion.pk, content_type__model="suggestion").latest("created_at")
-        assert last.created_at <= message.created_at < last.created_at + dt.timedelta(hours=1), suggestion.pk
+        step = Event.objects.filter(
+            object_id=suggestion.pk, content_type__model="suggestion", kind="suggestion_registered"
+        ).latest("created_at")
+        assert step.created_at <= message.created_at < step.created_at + dt.timedelta(hours=1), suggestion.pk
 
     # A second run adds no suggestion and so moves no message again.
     before = list(Notification.objects.order_by("pk").values_list("pk", "created_at", "title", "body"))

@@ -15,6 +15,7 @@ from congress.models import CongressSession, Role, Unit, User
 from congress.querysets import in_scope
 from deputies.models import Deputy
 from suggestions.models import Category, Suggestion
+from suggestions.services.closing import awaiting_second_answer, grades_of, reason_required_message
 
 if TYPE_CHECKING:
     from congress.models import Body
@@ -254,6 +255,26 @@ class PublishForm(ActionForm):
 
 class NoteForm(ActionForm):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CloseForm(NoteForm):
+    """Close the suggestion; before a B or C matter's second answer, only with the reason why."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        suggestion = self.suggestion
+        self.awaiting = awaiting_second_answer(suggestion, suggestion.answers.all()) if suggestion else []
+        if self.awaiting:
+            note = self.fields["note"]
+            note.required = True
+            note.label = _("Why it is closed without a second answer")
+            note.help_text = _(
+                "A grade B or C answer stays under follow-up until the unit answers again once it is solved. "
+                "This one (grade %(grade)s) has had no second answer: say why it is closed now. "
+                "The deputy receives this reason, and the timeline keeps it."
+            ) % {"grade": grades_of(self.awaiting)}
+            note.error_messages["required"] = reason_required_message(self.awaiting)
+            note.widget.attrs["rows"] = 3
 
 
 class RevisitForm(ActionForm):

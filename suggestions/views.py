@@ -35,10 +35,10 @@ from suggestions.forms import (
     APPROVE,
     AssignForm,
     BulkForm,
+    CloseForm,
     ConfirmForm,
     DecideExtensionForm,
     DecideRerouteForm,
-    NoteForm,
     PrioritizeForm,
     PublishForm,
     RegisterForm,
@@ -278,7 +278,7 @@ def _staff_forms(user: User, suggestion: Suggestion, bound: dict[str, Any]) -> d
     offer("prioritize", PrioritizeForm, status in TAKEN_ON_STATUSES and permissions.can_prioritize(user, suggestion))
     publishable = status in (*TAKEN_ON_STATUSES, Status.ARCHIVED)
     offer("publish", PublishForm, publishable and permissions.can_publish(user, suggestion))
-    offer("close", NoteForm, Status.CLOSED in allowed and permissions.can_close(user, suggestion))
+    offer("close", CloseForm, Status.CLOSED in allowed and permissions.can_close(user, suggestion))
     offer("revisit", RevisitForm, Status.REVISITED in allowed and permissions.can_revisit(user, suggestion))
     offer("archive", ConfirmForm, Status.ARCHIVED in allowed and permissions.can_archive(user, suggestion))
     if "publish" in forms and not forms["publish"].is_bound:
@@ -487,7 +487,7 @@ def suggestion_close(request: HttpRequest, pk: int) -> HttpResponse:
         services.suggestion_close(suggestion_id=suggestion.pk, actor=request.user, note=data["note"])
         return _("Closed.")
 
-    return _act(request, pk, name="close", form_class=NoteForm, allowed=permissions.can_close, apply=apply)
+    return _act(request, pk, name="close", form_class=CloseForm, allowed=permissions.can_close, apply=apply)
 
 
 @login_required

@@ -481,6 +481,8 @@ def disallowed_step_message(current: str, target: str) -> str:
 
 
 NOTE_TOO_LONG = {"note": ["请确保这个字段不能超过 2000 个字符。"]}
+# The 400 of closing a B or C matter before its second answer without a reason (suggestion_close), in zh-hans.
+CLOSE_REASON_REQUIRED = "该建议答复为%(grade)s类，此后尚未作第二次答复；请说明未作第二次答复即办结的理由。"
 # A step that takes no body still refuses one that is not a JSON object (or empty).
 NOT_AN_OBJECT = {"non_field_errors": ["无效数据。期待为字典类型，得到的是 list 。"]}
 
@@ -643,9 +645,14 @@ STEP_EXAMPLES: dict[str, list[OpenApiExample]] = {
     ],
     "close": [
         _request(
-            "Close", "Close it under follow-up", {"note": "改造项目已全部落实资金并陆续开工，转入跟踪落实，同意办结。"}
+            "CloseWithoutSecondAnswer",
+            "Close it under follow-up before the unit's second answer, saying why (the note is required)",
+            {"note": "改造项目已全部落实资金并陆续开工，转入跟踪落实，同意办结。"},
         ),
-        *write_error_examples(invalid=NOTE_TOO_LONG, conflict=repeated_step_message("已办结")),
+        _request("CloseAfterSecondAnswer", "Close it under follow-up after the unit's second answer", {}),
+        *write_error_examples(
+            invalid={"note": [CLOSE_REASON_REQUIRED % {"grade": "B"}]}, conflict=repeated_step_message("已办结")
+        ),
     ],
     "revisit": [
         _request("Revisit", "Record the revisit", {"note": "7月18日电话回访张丽华代表，代表对办理结果表示基本满意。"}),

@@ -413,7 +413,17 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         )
         return self._created(rating, RatingSerializer)
 
-    @_step("Close", request=NoteSerializer, examples=STEP_EXAMPLES["close"])
+    @_step(
+        "Close",
+        request=NoteSerializer,
+        description=(
+            "Closes a suggestion under follow-up, or an answered one whose rating window has passed unrated. A "
+            "grade B or C answer waits under follow-up for the unit's second answer; closing before that answer "
+            "needs a note saying why (without one: 400, naming note), which the deputy receives and the record keeps. "
+            "After the second answer the note is optional."
+        ),
+        examples=STEP_EXAMPLES["close"],
+    )
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def close(self, request, pk=None):
         suggestion = self._visible()

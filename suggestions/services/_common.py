@@ -62,7 +62,6 @@ def answering_assignments(suggestion: Suggestion) -> list[Assignment]:
 
 def round_answers(suggestion: Suggestion) -> list[Answer]:
     """Return each answering unit's latest answer, with its ratings: what the deputy rates in this round."""
-    latest: dict[int, Answer] = {}
     answers = (
         Answer.objects.filter(suggestion=suggestion, assignment__role__in=ANSWERING_ROLES)
         .exclude(assignment__status=Assignment.Status.WITHDRAWN)
@@ -70,8 +69,16 @@ def round_answers(suggestion: Suggestion) -> list[Answer]:
         .prefetch_related("ratings")
         .order_by("answered_at", "id")
     )
+    return round_of(answers)
+
+
+def round_of(answers: Iterable[Answer]) -> list[Answer]:
+    """Keep each answering unit's latest answer of `answers` (oldest first, with their assignments loaded)."""
+    latest: dict[int, Answer] = {}
     for answer in answers:
-        latest[answer.assignment_id] = answer
+        assignment = answer.assignment
+        if assignment.role in ANSWERING_ROLES and assignment.status != Assignment.Status.WITHDRAWN:
+            latest[answer.assignment_id] = answer
     return list(latest.values())
 
 

@@ -8,6 +8,8 @@ answer left unrated past its window is closed by staff as unrated and never coun
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, When
@@ -37,6 +39,7 @@ from suggestions.services._common import (
     require_choice,
     require_text,
     round_answers,
+    round_of,
     signer_ids,
     staff_ids,
     staff_url,
@@ -198,22 +201,63 @@ def _close(suggestion: Suggestion, *, actor: User, note: str, data: dict) -> Non
         note=note,
         data=data,
     )
+    title = (
+        _("Your suggestion is closed without a second answer: %(title)s")
+        if data.get("without_second_answer")
+        else _("Your suggestion is closed: %(title)s")
+    )
     notify_after_commit(
         signer_ids(suggestion, lead_only=True),
         kind="suggestion_closed",
-        title=_("Your suggestion is closed: %(title)s") % {"title": suggestion.title},
+        title=title % {"title": suggestion.title},
         body=note,
         url=deputy_url(suggestion.pk),
     )
 
 
+def awaiting_second_answer(suggestion: Suggestion, answers: Iterable[Answer] | None = None) -> list[Answer]:
+    """Return the B or C answers of a suggestion under follow-up that no second answer has followed yet.
+
+    A unit answers again when a B or C matter is solved; until it does, its latest answer is still the one that
+    put the suggestion under follow-up (a first answer or one after re-handling), not a follow-up answer.
+    `answers` are the suggestion's answers already loaded, oldest first (the detail page's); without them the
+    round is read from the database.
+    """
+    if suggestion.status != Suggestion.Status.FOLLOW_UP:
+        return []
+    latest = round_answers(suggestion) if answers is None else round_of(answers)
+    return [answer for answer in latest if answer.grade in FOLLOW_UP_GRADES and answer.kind != Answer.Kind.FOLLOW_UP]
+
+
+def grades_of(answers: list[Answer]) -> str:
+    """Return the answers' grades for a message: "C", or "B、C" when parallel units graded differently."""
+    return "、".join(sorted({answer.grade for answer in answers}))
+
+
+def reason_required_message(awaiting: list[Answer]) -> str:
+    """Return what the office is told when it closes before the second answer without saying why."""
+    return _(
+        "It was answered with grade %(grade)s and no second answer has come since; say why it is closed without one."
+    ) % {"grade": grades_of(awaiting)}
+
+
 @transaction.atomic
 def suggestion_close(*, suggestion_id: int, actor: User, note: str = "") -> Suggestion:
-    """Close a suggestion under follow-up, or an answered one whose rating window passed without a rating."""
+    """Close a suggestion under follow-up, or an answered one whose rating window passed without a rating.
+
+    A B or C matter may never be solved within the term, so the office may close it before the second answer,
+    but never silently: it says why, the deputy receives the reason, and the record keeps that it was so.
+    """
     suggestion = lock_suggestion(suggestion_id)
     ensure_transition(suggestion, to=Suggestion.Status.CLOSED)
     ensure(can_close(actor, suggestion))
+    note = (note or "").strip()
     data: dict = {"rated": suggestion.status == Suggestion.Status.FOLLOW_UP}
+    if awaiting := awaiting_second_answer(suggestion):
+        note = require_text(note, "note", reason_required_message(awaiting))
+        # The lead unit's grade when it is among them: the one the suggestion carries.
+        shown = next((a for a in awaiting if a.assignment.role == Assignment.Role.LEAD), awaiting[0])
+        data |= {"without_second_answer": True, "grade": shown.grade, "awaiting_answers": [a.pk for a in awaiting]}
     if suggestion.status == Suggestion.Status.ANSWERED:
         unrated = [a for a in round_answers(suggestion) if not a.ratings.all()]
         today = timezone.localdate()

@@ -15,8 +15,9 @@ from rest_framework import exceptions
 from congress.api.exceptions import error_body
 from congress.api.schema import FORBIDDEN_MESSAGE, IDEMPOTENCY_MISMATCH_MESSAGE, INVALID_MESSAGE
 from congress.workflow import WorkflowError, ensure, ensure_transition
-from suggestions.api.examples import disallowed_step_message, repeated_step_message
-from suggestions.models import Suggestion
+from suggestions.api.examples import CLOSE_REASON_REQUIRED, disallowed_step_message, repeated_step_message
+from suggestions.models import Answer, Suggestion
+from suggestions.services.closing import reason_required_message
 
 HTTP_METHODS = ("get", "put", "patch", "post", "delete")
 # The errors every write in the suggestions API shows an example of.
@@ -179,6 +180,8 @@ def test_error_examples_carry_the_messages_the_api_writes():
         assert translation.gettext("This Idempotency-Key was already used with a different request.") == (
             IDEMPOTENCY_MISMATCH_MESSAGE
         )
+        # Closing under follow-up before the second answer, with no reason.
+        assert reason_required_message([Answer(grade="B")]) == CLOSE_REASON_REQUIRED % {"grade": "B"}
         for status, to, expected in [
             ("assigned", "assigned", repeated_step_message("已交办")),
             ("assigned", "withdrawn", disallowed_step_message("已交办", "已撤回")),

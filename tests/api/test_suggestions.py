@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from congress.models import Event, Role
 from suggestions import services
+from suggestions.api.examples import CLOSE_REASON_REQUIRED
 from suggestions.models import Answer, Assignment, Contact, CoOpinion, ExtensionRequest, Rating, Suggestion
 from tests.api.helpers import as_key, as_person, client_key
 from tests.congress.factories import make_user
@@ -325,6 +326,30 @@ def test_a_service_rule_on_the_input_is_a_400_naming_the_field(api, cast):
     assert response.status_code == 400
     assert "requested_until" in response.json()["error"]["fields"]
     assert not ExtensionRequest.objects.exists()
+
+
+def test_closing_before_the_second_answer_without_a_reason_is_a_400_with_the_rule_and_with_one_a_200(api, cast):
+    # Given a grade C answer under follow-up, the unit's second answer not yet given
+    suggestion = drive(cast, to=Status.FOLLOW_UP, grade=Answer.Grade.C)
+    as_person(api, cast.staff)
+
+    # When a county system closes it with no note (asking in Chinese), then a blank one (in English), then the reason
+    missing = api.post(step_url(suggestion, "close"), {}, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    blank = api.post(step_url(suggestion, "close"), {"note": "  "}, format="json")
+    assert Suggestion.objects.get(pk=suggestion.pk).status == Status.FOLLOW_UP
+    done = api.post(step_url(suggestion, "close"), {"note": "受资金限制，本届内难以实施。"}, format="json")
+
+    # Then the first two are refused on the note in the caller's language (the Chinese as the schema's example
+    # shows it); the third closes it
+    assert missing.status_code == blank.status_code == 400
+    assert missing.json()["error"]["fields"] == {"note": [CLOSE_REASON_REQUIRED % {"grade": "C"}]}
+    assert blank.json()["error"]["fields"] == {
+        "note": ["It was answered with grade C and no second answer has come since; say why it is closed without one."]
+    }
+    assert done.status_code == 200
+    assert done.json()["status"] == Status.CLOSED
+    assert done.json()["timeline"][-1]["note"] == "受资金限制，本届内难以实施。"
+    assert Event.objects.get(object_id=suggestion.pk, kind="suggestion_closed").data["without_second_answer"] is True
 
 
 # The answer and its letter

@@ -160,7 +160,8 @@ STEPS = {
     ),
     "close": (
         lambda c: drive(c, to=Status.FOLLOW_UP, grade=Answer.Grade.B),
-        lambda c, s, a: services.suggestion_close(suggestion_id=s.pk, actor=a),
+        # Under follow-up with no second answer yet: closing says why.
+        lambda c, s, a: services.suggestion_close(suggestion_id=s.pk, actor=a, note="受财政资金限制，本届内难以实施。"),
         {"staff"},
     ),
     "revisit": (

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from congress.models import Event, Notification
 from congress.workflow import WorkflowError
@@ -474,6 +474,132 @@ def test_staff_cannot_close_a_suggestion_that_is_still_being_handled(cast):
     suggestion = drive(cast, to=Status.HANDLING)
     with pytest.raises(WorkflowError):
         services.suggestion_close(suggestion_id=suggestion.pk, actor=cast.staff)
+
+
+REASON = "受县级财力限制，本届任期内难以实施，已向代表当面说明。"
+
+
+def _closing_record(suggestion: Suggestion) -> tuple:
+    fresh = Suggestion.objects.get(pk=suggestion.pk)
+    assignments = list(fresh.assignments.order_by("pk").values_list("status", "completed_at"))
+    return (
+        fresh.status,
+        fresh.closed_at,
+        fresh.updated_at,
+        assignments,
+        Event.objects.count(),
+        Notification.objects.count(),
+    )
+
+
+def _follow_up_answer(cast, suggestion: Suggestion, *, grade: str) -> Answer:
+    """Give the lead unit's second answer, the one a B or C grade waits for under follow-up."""
+    return services.suggestion_answer(
+        assignment_id=assignment_of(suggestion, cast.lead_unit).pk,
+        actor=cast.lead_handler,
+        grade=grade,
+        text="项目已开工，预计年底完工。",
+    )
+
+
+@pytest.mark.parametrize("note", ["", "   \n "])
+def test_closing_under_follow_up_before_the_second_answer_needs_a_reason_and_changes_nothing(
+    cast, note, django_capture_on_commit_callbacks
+):
+    # Given a suggestion answered with grade C, rated, and kept under follow-up for the unit's second answer
+    suggestion = drive(cast, to=Status.FOLLOW_UP, grade=Answer.Grade.C)
+    before = _closing_record(suggestion)
+
+    # When the office closes it without saying why
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError) as refused:
+        services.suggestion_close(suggestion_id=suggestion.pk, actor=cast.staff, note=note)
+
+    # Then it is refused on the note, naming the grade, and nothing is written or sent
+    assert refused.value.message_dict == {
+        "note": ["It was answered with grade C and no second answer has come since; say why it is closed without one."]
+    }
+    assert _closing_record(suggestion) == before
+    assert "suggestion_closed" not in inbox(cast.deputy)
+
+
+def test_closing_before_the_second_answer_with_a_reason_records_it_and_tells_the_deputy(
+    cast, django_capture_on_commit_callbacks
+):
+    suggestion = drive(cast, to=Status.FOLLOW_UP, grade=Answer.Grade.C)
+    answer = suggestion.answers.get()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        closed = services.suggestion_close(suggestion_id=suggestion.pk, actor=cast.staff, note=f"  {REASON}\n")
+
+    assert closed.status == Status.CLOSED and closed.closed_at is not None
+    event = Event.objects.get(object_id=suggestion.pk, kind="suggestion_closed")
+    assert (event.from_state, event.to_state, event.note) == ("follow_up", "closed", REASON)
+    assert event.data == {"rated": True, "without_second_answer": True, "grade": "C", "awaiting_answers": [answer.pk]}
+    # The unit owes nothing more once the office has closed it.
+    assert assignment_of(closed, cast.lead_unit).completed_at == closed.closed_at
+    message = Notification.objects.get(recipient=cast.deputy, kind="suggestion_closed")
+    assert message.title.startswith("Your suggestion is closed without a second answer: ")
+    assert message.body == REASON
+
+
+def test_after_the_second_answer_closing_needs_no_reason(cast):
+    # Given the unit's second answer, still grade B, rated: the suggestion is under follow-up again
+    suggestion = drive(cast, to=Status.FOLLOW_UP, grade=Answer.Grade.B)
+    second = _follow_up_answer(cast, suggestion, grade=Answer.Grade.B)
+    services.suggestion_rate(answer_id=second.pk, actor=cast.deputy, attitude="satisfied", result="satisfied")
+    assert Suggestion.objects.get(pk=suggestion.pk).status == Status.FOLLOW_UP
+
+    # When the office closes it with no note, then it is closed as before, with nothing said about a missing answer
+    closed = services.suggestion_close(suggestion_id=suggestion.pk, actor=cast.staff)
+
+    assert closed.status == Status.CLOSED
+    event = Event.objects.get(object_id=suggestion.pk, kind="suggestion_closed")
+    assert (event.note, event.data) == ("", {"rated": True})
+
+
+def test_an_answer_after_re_handling_is_not_the_second_answer_a_c_grade_waits_for(cast):
+    # Given an answer rated unsatisfied, re-handled and answered again with grade C, then rated satisfied
+    suggestion = drive(cast, to=Status.REHANDLING, grade=Answer.Grade.B)
+    again = services.suggestion_answer(
+        assignment_id=assignment_of(suggestion, cast.lead_unit).pk,
+        actor=cast.lead_handler,
+        grade=Answer.Grade.C,
+        text="重新研究后，受用地条件限制，待规划调整后实施。",
+    )
+    services.suggestion_rate(answer_id=again.pk, actor=cast.deputy, attitude="satisfied", result="satisfied")
+    assert Suggestion.objects.get(pk=suggestion.pk).status == Status.FOLLOW_UP
+
+    # Then it still waits for the answer given once the matter is solved
+    with pytest.raises(ValidationError, match="grade C"):
+        services.suggestion_close(suggestion_id=suggestion.pk, actor=cast.staff)
+
+
+def test_with_parallel_units_a_reason_is_needed_until_every_unit_has_answered_again(cast):
+    # Given parallel units both answering grade B, under follow-up, and only the lead unit answering again
+    suggestion = drive(cast, to=Status.FOLLOW_UP, grade=Answer.Grade.B, parallel=True)
+    _follow_up_answer(cast, suggestion, grade=Answer.Grade.A)
+    waiting = suggestion.answers.get(assignment__unit=cast.parallel_unit)
+    assert Suggestion.objects.get(pk=suggestion.pk).status == Status.FOLLOW_UP
+
+    # When the office closes it, then the parallel unit's missing answer needs the reason, and is the one recorded
+    with pytest.raises(ValidationError, match="grade B"):
+        services.suggestion_close(suggestion_id=suggestion.pk, actor=cast.staff)
+    services.suggestion_close(suggestion_id=suggestion.pk, actor=cast.staff, note=REASON)
+    data = Event.objects.get(object_id=suggestion.pk, kind="suggestion_closed").data
+    assert data == {"rated": True, "without_second_answer": True, "grade": "B", "awaiting_answers": [waiting.pk]}
+
+
+def test_someone_not_allowed_to_close_is_refused_as_such_and_not_asked_for_a_reason(cast):
+    suggestion = drive(cast, to=Status.FOLLOW_UP, grade=Answer.Grade.C)
+    before = _closing_record(suggestion)
+
+    for person in (cast.leader, cast.lead_handler, cast.deputy):
+        with pytest.raises(PermissionDenied):
+            services.suggestion_close(suggestion_id=suggestion.pk, actor=person)
+        with pytest.raises(PermissionDenied):
+            services.suggestion_close(suggestion_id=suggestion.pk, actor=person, note=REASON)
+
+    assert _closing_record(suggestion) == before
 
 
 def test_a_leader_puts_a_suggestion_under_priority_supervision_and_can_take_it_off(

@@ -859,6 +859,80 @@ def test_closing_revisiting_and_archiving(client, cast):
     assert conflict.status_code == 409
 
 
+CLOSE_REASON = "受县级财力限制，本届任期内难以实施，已向代表当面说明。"
+
+
+def _close_form(text: str) -> str:
+    form = text[text.index('data-testid="close-form"') :]
+    return form[: form.index("</form>")]
+
+
+def test_closing_before_the_second_answer_asks_for_the_reason_and_keeps_the_form_when_it_is_missing(client, cast):
+    # Given a grade C answer under follow-up, the unit's second answer not yet given
+    follow_up = drive(cast, to=Status.FOLLOW_UP, grade=Answer.Grade.C)
+    client.force_login(cast.staff)
+
+    # When the office opens it, the close form asks for the reason and says why, leaving the check to the server
+    page = page_text(client.get(detail_url(follow_up)))
+    form = _close_form(page)
+    assert "未作第二次答复即办结的理由" in form and "<textarea" in form and "required" in form
+    assert "B类、C类答复的建议转入跟踪落实" in form and "本件答复为C类" in form
+    assert forms_relying_on_the_browser(page) == []
+
+    # And it closes with nothing typed but spaces
+    refused = client.post(reverse("suggestions:close", args=[follow_up.pk]), {"close-note": "  \n"})
+
+    # Then the same form comes back with the rule's message under the field, and nothing is closed
+    assert refused.status_code == 400
+    bound = refused.context["forms"]["close"]
+    assert bound.is_bound and bound["note"].value() == "  \n"
+    assert bound.errors["note"] == ["该建议答复为C类，此后尚未作第二次答复；请说明未作第二次答复即办结的理由。"]
+    assert "请说明未作第二次答复即办结的理由" in _close_form(page_text(refused))
+    follow_up.refresh_from_db()
+    assert follow_up.status == Status.FOLLOW_UP
+
+    # And with the reason it is closed, and the timeline says it closed without a second answer, and why
+    done = client.post(reverse("suggestions:close", args=[follow_up.pk]), {"close-note": CLOSE_REASON}, follow=True)
+    follow_up.refresh_from_db()
+    assert follow_up.status == Status.CLOSED
+    timeline = page_text(done)[page_text(done).index('data-testid="timeline"') :].split("</ol>")[0]
+    last = timeline.split("<li>")[-1]
+    assert "办结（未作第二次答复）：" in last and CLOSE_REASON in last
+    assert "最后一次答复为C：因条件限制留待以后解决" in last
+    # The reason is said once, as the heading's text, not again as the step's note.
+    assert last.count(CLOSE_REASON) == 1
+
+
+def test_after_the_second_answer_the_close_form_keeps_its_optional_note(client, cast):
+    follow_up = drive(cast, to=Status.FOLLOW_UP, grade=Answer.Grade.B)
+    second = services.suggestion_answer(
+        assignment_id=assignment_of(follow_up, cast.lead_unit).pk, actor=cast.lead_handler, grade="B", text="已开工。"
+    )
+    services.suggestion_rate(answer_id=second.pk, actor=cast.deputy, attitude="satisfied", result="satisfied")
+    client.force_login(cast.staff)
+
+    form = _close_form(page_text(client.get(detail_url(follow_up))))
+    done = client.post(reverse("suggestions:close", args=[follow_up.pk]), {"close-note": ""}, follow=True)
+
+    assert "备注" in form and "required" not in form and "未作第二次答复" not in form
+    assert done.status_code == 200
+    assert "未作第二次答复" not in page_text(done)
+    follow_up.refresh_from_db()
+    assert follow_up.status == Status.CLOSED
+
+
+def test_the_close_form_reads_the_answers_the_page_has_loaded_instead_of_its_own(client, cast):
+    small = drive(cast, to=Status.FOLLOW_UP, grade=Answer.Grade.C)
+    big = drive(cast, to=Status.FOLLOW_UP, grade=Answer.Grade.C, co=True, parallel=True, cosigned=True)
+    client.force_login(cast.staff)
+    for suggestion in (small, big):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(detail_url(suggestion))
+        assert response.context["forms"]["close"].fields["note"].required
+        answer_reads = [q["sql"] for q in queries.captured_queries if 'FROM "suggestions_answer"' in q["sql"]]
+        assert len(answer_reads) == 1, answer_reads
+
+
 def test_closing_an_answer_still_inside_its_rating_window_is_a_clear_conflict(client, cast):
     answered = drive(cast, to=Status.ANSWERED)
     client.force_login(cast.staff)

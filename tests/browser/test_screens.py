@@ -137,6 +137,37 @@ def test_the_suggestion_lists_panels_load_their_choices_when_opened(
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
+# The chosen option of each visible filter select whose text is wider than the select leaves for it.
+CUT_SELECTS = """() => [...document.querySelectorAll('#filter-form select')].filter(s => s.offsetParent).filter(s => {
+  const style = getComputedStyle(s), ruler = document.createElement('canvas').getContext('2d');
+  ruler.font = style.font;
+  const room = s.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return ruler.measureText(s.selectedOptions[0].text).width > room;
+}).map(s => `${s.name}: ${s.selectedOptions[0].text}`)"""
+
+
+@pytest.fixture
+def long_named_unit(demo_county):
+    """A lead unit known only by its full name; made before the browser starts (see `browser`)."""
+    return UnitFactory(body=demo_county.congress, name="青山县住房和城乡建设局", short_name="")
+
+
+@pytest.mark.parametrize("width", [1280, 768, 390])
+@pytest.mark.parametrize("path", ["/suggestions/stats/", "/suggestions/"])
+def test_the_filter_bar_shows_a_chosen_session_and_unit_in_full(
+    demo_county, long_named_unit, live_server, browser, path, width
+):
+    page = sign_in(browser, live_server, username="staff", width=width)
+
+    page.goto(f"{live_server.url}{path}?session={demo_county.session.pk}&unit={long_named_unit.pk}&priority=false")
+
+    assert page.locator("select[name=unit]").evaluate("s => s.selectedOptions[0].text") == "青山县住房和城乡建设局"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#filter-form").screenshot(path=str(ARTIFACTS / f"filter-bar{path.replace('/', '-')}{width}.png"))
+    assert page.evaluate(CUT_SELECTS) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
 def test_an_incomplete_paper_suggestion_gets_the_servers_chinese_errors_in_an_english_browser(
     demo_county, live_server, browser
 ):

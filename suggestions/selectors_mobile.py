@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congress.models import CongressSession, User
+from congress.models import CongressSession, Event, User
 from deputies.models import Deputy
 from suggestions.models import Answer, Assignment, Attachment, Category, Contact, Rating, Signer, Suggestion
 
@@ -212,8 +213,18 @@ def progress_steps(suggestion: Suggestion) -> list[Step]:
                 )
             )
     if suggestion.closed_at:
-        steps.append(Step(timezone.localdate(suggestion.closed_at), _("Handling closed"), icon="flag"))
+        steps.append(
+            Step(timezone.localdate(suggestion.closed_at), _("Handling closed"), _closing_note(suggestion), icon="flag")
+        )
     return sorted(steps, key=lambda step: step.at)
+
+
+def _closing_note(suggestion: Suggestion) -> str:
+    """What the office said when it closed the suggestion: the deputy reads why, as the message told them."""
+    closings = Event.objects.filter(
+        content_type=ContentType.objects.get_for_model(Suggestion), object_id=suggestion.pk, kind="suggestion_closed"
+    )
+    return closings.order_by("-created_at", "-id").values_list("note", flat=True).first() or ""
 
 
 def cosigner_candidates(*, deputy: Deputy, text: str, exclude: set[int] = frozenset()) -> list[Deputy]:

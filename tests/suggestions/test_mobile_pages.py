@@ -680,3 +680,28 @@ def test_an_unsatisfied_attitude_alone_does_not_promise_re_handling(client, cast
 
     assert "承办单位将重新办理" not in review
     assert Suggestion.objects.get(pk=suggestion.pk).status != Status.REHANDLING
+
+
+def test_the_progress_tells_the_deputy_why_the_office_closed_it(client, cast):
+    from suggestions import services
+
+    followed = drive(cast, to=Status.FOLLOW_UP, grade=Answer.Grade.C)
+    reason = "受财力限制，已列入明年预算，转入长期跟踪。"
+    services.suggestion_close(suggestion_id=followed.pk, actor=cast.staff, note=reason)
+    client.force_login(cast.deputy)
+
+    response = client.get(url("detail", followed.pk))
+
+    closing = next(step for step in response.context["steps"] if step.icon == "flag")
+    assert closing.detail == reason
+    assert reason in response.content.decode()
+
+
+def test_a_suggestion_closed_by_its_rating_shows_no_made_up_reason(client, cast):
+    closed = drive(cast, to=Status.CLOSED)
+    client.force_login(cast.deputy)
+
+    response = client.get(url("detail", closed.pk))
+
+    closing = next(step for step in response.context["steps"] if step.icon == "flag")
+    assert closing.detail == ""

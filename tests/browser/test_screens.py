@@ -15,6 +15,7 @@ from congress.models import Role
 from congress.services import notification_create
 from tests.congress.factories import CountyFactory, UnitFactory, make_user
 from tests.deputies.factories import DeputyFactory
+from tests.suggestions.public_data import public_world, suggestion
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -164,6 +165,34 @@ def test_the_filter_bar_shows_a_chosen_session_and_unit_in_full(
     assert page.locator("select[name=unit]").evaluate("s => s.selectedOptions[0].text") == "青山县住房和城乡建设局"
     ARTIFACTS.mkdir(exist_ok=True)
     page.locator("#filter-form").screenshot(path=str(ARTIFACTS / f"filter-bar{path.replace('/', '-')}{width}.png"))
+    assert page.evaluate(CUT_SELECTS) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.fixture
+def published_county():
+    """A county with one published suggestion led by 青山县住房和城乡建设局; made before the browser starts."""
+    world = public_world()
+    suggestion(world, lead_unit=world.housing)
+    return world
+
+
+@pytest.mark.parametrize("width", [1280, 768, 390])
+def test_the_public_lists_filter_bar_shows_a_chosen_session_and_unit_in_full(
+    published_county, live_server, browser, width
+):
+    # Given a visitor, not signed in, who follows a link to one session's suggestions led by one unit
+    page = browser.new_context(viewport={"width": width, "height": 900}, locale="en-US").new_page()
+    body, session, unit = published_county.county.congress, published_county.session, published_county.housing
+
+    page.goto(f"{live_server.url}/public/{body.pk}/suggestions/?session={session.pk}&unit={unit.pk}")
+
+    # Then the filter bar shows both choices whole, and the page does not scroll sideways
+    chosen = "s => s.selectedOptions[0].text"
+    assert page.locator("#filter-form select[name=session]").evaluate(chosen) == "青山县人民代表大会第十八届第一次会议"
+    assert page.locator("#filter-form select[name=unit]").evaluate(chosen) == "青山县住房和城乡建设局"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#filter-form").screenshot(path=str(ARTIFACTS / f"filter-bar-public-suggestions-{width}.png"))
     assert page.evaluate(CUT_SELECTS) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 

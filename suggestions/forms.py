@@ -258,7 +258,7 @@ class NoteForm(ActionForm):
 
 
 class CloseForm(NoteForm):
-    """Close the suggestion; before a B or C matter's second answer, only with the reason why."""
+    """Close the suggestion; before a B or C matter's second answer (rated or not), only with the reason why."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -268,11 +268,21 @@ class CloseForm(NoteForm):
             note = self.fields["note"]
             note.required = True
             note.label = _("Why it is closed without a second answer")
-            note.help_text = _(
-                "A grade B or C answer stays under follow-up until the unit answers again once it is solved. "
-                "This one (grade %(grade)s) has had no second answer: say why it is closed now. "
-                "The deputy receives this reason, and the timeline keeps it."
-            ) % {"grade": grades_of(self.awaiting)}
+            if suggestion.status == Suggestion.Status.ANSWERED:
+                # Closed unrated: the deputy let the window pass, which leaves the matter as open as it was.
+                help_text = _(
+                    "The deputy did not rate within the rating window, but a grade B or C answer stays under "
+                    "follow-up until the unit answers again once it is solved. This one (grade %(grade)s) has had "
+                    "no second answer: say why it is closed now, unrated. "
+                    "The deputy receives this reason, and the timeline keeps it."
+                )
+            else:
+                help_text = _(
+                    "A grade B or C answer stays under follow-up until the unit answers again once it is solved. "
+                    "This one (grade %(grade)s) has had no second answer: say why it is closed now. "
+                    "The deputy receives this reason, and the timeline keeps it."
+                )
+            note.help_text = help_text % {"grade": grades_of(self.awaiting)}
             note.error_messages["required"] = reason_required_message(self.awaiting)
             note.widget.attrs["rows"] = 3
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 
-from congress.api.schema import PageExample, write_error_examples
+from congress.api.schema import PageExample, error_example, write_error_examples
 
 ORIGIN = "https://rd.example.gov.cn"
 
@@ -481,8 +481,11 @@ def disallowed_step_message(current: str, target: str) -> str:
 
 
 NOTE_TOO_LONG = {"note": ["请确保这个字段不能超过 2000 个字符。"]}
-# The 400 of closing a B or C matter before its second answer without a reason (suggestion_close), in zh-hans.
+# The 400 of closing a B or C matter before its second answer without a reason (suggestion_close), rated or not,
+# in zh-hans.
 CLOSE_REASON_REQUIRED = "该建议答复为%(grade)s类，此后尚未作第二次答复；请说明未作第二次答复即办结的理由。"
+# The 409 of closing unrated while the deputy may still rate (suggestion_close), in zh-hans.
+RATING_WINDOW_OPEN = "代表可在%(date)s前评价，期满仍未评价的方可办结。"
 # A step that takes no body still refuses one that is not a JSON object (or empty).
 NOT_AN_OBJECT = {"non_field_errors": ["无效数据。期待为字典类型，得到的是 list 。"]}
 
@@ -650,8 +653,21 @@ STEP_EXAMPLES: dict[str, list[OpenApiExample]] = {
             {"note": "改造项目已全部落实资金并陆续开工，转入跟踪落实，同意办结。"},
         ),
         _request("CloseAfterSecondAnswer", "Close it under follow-up after the unit's second answer", {}),
+        _request(
+            "CloseUnratedWithoutSecondAnswer",
+            "Close it unrated after the rating window, its answer graded B or C, saying why (the note is required)",
+            {"note": "代表逾期未评价；该项目受用地条件限制，本届内难以实施，已向代表当面说明，同意办结。"},
+        ),
+        _request("CloseUnrated", "Close it unrated after the rating window, its answer graded A or D", {}),
         *write_error_examples(
             invalid={"note": [CLOSE_REASON_REQUIRED % {"grade": "B"}]}, conflict=repeated_step_message("已办结")
+        ),
+        error_example(
+            "RatingWindowOpen",
+            409,
+            code="conflict",
+            message=RATING_WINDOW_OPEN % {"date": "2025年4月14日"},
+            summary="Answered, not yet rated, and the deputy may still rate: it cannot be closed yet",
         ),
     ],
     "revisit": [

@@ -417,10 +417,11 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         "Close",
         request=NoteSerializer,
         description=(
-            "Closes a suggestion under follow-up, or an answered one whose rating window has passed unrated. A "
-            "grade B or C answer waits under follow-up for the unit's second answer; closing before that answer "
-            "needs a note saying why (without one: 400, naming note), which the deputy receives and the record keeps. "
-            "After the second answer the note is optional."
+            "Closes a suggestion under follow-up, or an answered one whose rating window has passed unrated (inside "
+            "the window: 409). A grade B or C answer waits for the unit's second answer, whether the deputy rated it "
+            "(under follow-up) or not (closed unrated); closing before that answer needs a note saying why (without "
+            "one: 400, naming note), which the deputy receives and the record keeps. After the second answer, and "
+            "for an unrated grade A or D answer, the note is optional."
         ),
         examples=STEP_EXAMPLES["close"],
     )

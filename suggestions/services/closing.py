@@ -8,6 +8,7 @@ answer left unrated past its window is closed by staff as unrated and never coun
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -215,17 +216,28 @@ def _close(suggestion: Suggestion, *, actor: User, note: str, data: dict) -> Non
     )
 
 
+def rating_open_until(latest: Iterable[Answer], today: dt.date) -> dt.date | None:
+    """Return the last day the deputy may still rate an unrated answer of the round, or None once none may be."""
+    return max(
+        (a.rating_due for a in latest if a.rating_due and a.rating_due >= today and not a.ratings.all()), default=None
+    )
+
+
 def awaiting_second_answer(suggestion: Suggestion, answers: Iterable[Answer] | None = None) -> list[Answer]:
-    """Return the B or C answers of a suggestion under follow-up that no second answer has followed yet.
+    """Return the B or C answers that closing the suggestion now would leave without a second answer.
 
     A unit answers again when a B or C matter is solved; until it does, its latest answer is still the one that
-    put the suggestion under follow-up (a first answer or one after re-handling), not a follow-up answer.
-    `answers` are the suggestion's answers already loaded, oldest first (the detail page's); without them the
-    round is read from the database.
+    graded it so (a first answer or one after re-handling), not a follow-up answer. That holds under follow-up and
+    equally for an answered suggestion the office closes unrated once the rating window has passed: the deputy's
+    silence solves nothing. While the deputy may still rate, there is nothing the office may close yet.
+    `answers` are the suggestion's answers already loaded, oldest first, with their ratings (the detail page's);
+    without them the round is read from the database.
     """
-    if suggestion.status != Suggestion.Status.FOLLOW_UP:
+    if suggestion.status not in (Suggestion.Status.FOLLOW_UP, Suggestion.Status.ANSWERED):
         return []
     latest = round_answers(suggestion) if answers is None else round_of(answers)
+    if suggestion.status == Suggestion.Status.ANSWERED and rating_open_until(latest, timezone.localdate()):
+        return []
     return [answer for answer in latest if answer.grade in FOLLOW_UP_GRADES and answer.kind != Answer.Kind.FOLLOW_UP]
 
 
@@ -246,29 +258,29 @@ def suggestion_close(*, suggestion_id: int, actor: User, note: str = "") -> Sugg
     """Close a suggestion under follow-up, or an answered one whose rating window passed without a rating.
 
     A B or C matter may never be solved within the term, so the office may close it before the second answer,
-    but never silently: it says why, the deputy receives the reason, and the record keeps that it was so.
+    whether the deputy rated the answer (under follow-up) or let the rating window pass (closed unrated), but
+    never silently: it says why, the deputy receives the reason, and the record keeps that it was so.
     """
     suggestion = lock_suggestion(suggestion_id)
     ensure_transition(suggestion, to=Suggestion.Status.CLOSED)
     ensure(can_close(actor, suggestion))
     note = (note or "").strip()
+    latest = round_answers(suggestion)
     data: dict = {"rated": suggestion.status == Suggestion.Status.FOLLOW_UP}
-    if awaiting := awaiting_second_answer(suggestion):
-        note = require_text(note, "note", reason_required_message(awaiting))
-        # The lead unit's grade when it is among them: the one the suggestion carries.
-        shown = next((a for a in awaiting if a.assignment.role == Assignment.Role.LEAD), awaiting[0])
-        data |= {"without_second_answer": True, "grade": shown.grade, "awaiting_answers": [a.pk for a in awaiting]}
     if suggestion.status == Suggestion.Status.ANSWERED:
-        unrated = [a for a in round_answers(suggestion) if not a.ratings.all()]
-        today = timezone.localdate()
-        open_until = max((a.rating_due for a in unrated if a.rating_due), default=None)
-        if open_until is not None and open_until >= today:
+        # Checked before the reason: inside the window no reason lets the office close it.
+        if open_until := rating_open_until(latest, timezone.localdate()):
             raise WorkflowError(
                 _("The deputy may rate until %(date)s; it can be closed unrated only after that.")
                 % {"date": date_format(open_until)}
             )
         # Recorded as unrated: it never counts as satisfied.
-        data = {"rated": False, "unrated_answers": [a.pk for a in unrated]}
+        data["unrated_answers"] = [a.pk for a in latest if not a.ratings.all()]
+    if awaiting := awaiting_second_answer(suggestion, latest):
+        note = require_text(note, "note", reason_required_message(awaiting))
+        # The lead unit's grade when it is among them: the one the suggestion carries.
+        shown = next((a for a in awaiting if a.assignment.role == Assignment.Role.LEAD), awaiting[0])
+        data |= {"without_second_answer": True, "grade": shown.grade, "awaiting_answers": [a.pk for a in awaiting]}
     _close(suggestion, actor=actor, note=note, data=data)
     return suggestion
 

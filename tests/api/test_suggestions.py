@@ -6,12 +6,13 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from congress.models import Event, Role
 from suggestions import services
-from suggestions.api.examples import CLOSE_REASON_REQUIRED
+from suggestions.api.examples import CLOSE_REASON_REQUIRED, RATING_WINDOW_OPEN
 from suggestions.models import Answer, Assignment, Contact, CoOpinion, ExtensionRequest, Rating, Suggestion
 from tests.api.helpers import as_key, as_person, client_key
 from tests.congress.factories import make_user
@@ -350,6 +351,71 @@ def test_closing_before_the_second_answer_without_a_reason_is_a_400_with_the_rul
     assert done.json()["status"] == Status.CLOSED
     assert done.json()["timeline"][-1]["note"] == "受资金限制，本届内难以实施。"
     assert Event.objects.get(object_id=suggestion.pk, kind="suggestion_closed").data["without_second_answer"] is True
+
+
+# Drive on 3 March 2025: the deputy may rate until 31 March.
+ANSWERED_ON = dt.datetime(2025, 3, 3, 10, 0)
+
+
+def test_closing_unrated_a_b_answer_after_the_window_without_a_reason_is_a_400_and_with_one_a_200(api, cast):
+    # Given a grade B answer the deputy never rated, its rating window over
+    with time_machine.travel(ANSWERED_ON, tick=False):
+        suggestion = drive(cast, to=Status.ANSWERED, grade=Answer.Grade.B)
+    answer = suggestion.answers.get()
+    with time_machine.travel(dt.datetime(2025, 4, 1, 10, 0), tick=False):
+        as_person(api, cast.staff)
+
+        # When a county system closes it with no note, then with the reason
+        missing = api.post(step_url(suggestion, "close"), {}, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+        assert Suggestion.objects.get(pk=suggestion.pk).status == Status.ANSWERED
+        done = api.post(
+            step_url(suggestion, "close"), {"note": "代表逾期未评价；受资金限制，本届内难以实施。"}, format="json"
+        )
+
+    # Then the first is refused on the note as under follow-up (the schema's example); the second closes it unrated
+    assert missing.status_code == 400
+    assert missing.json()["error"]["fields"] == {"note": [CLOSE_REASON_REQUIRED % {"grade": "B"}]}
+    assert done.status_code == 200
+    assert done.json()["status"] == Status.CLOSED
+    assert done.json()["timeline"][-1]["note"] == "代表逾期未评价；受资金限制，本届内难以实施。"
+    data = Event.objects.get(object_id=suggestion.pk, kind="suggestion_closed").data
+    assert data == {
+        "rated": False,
+        "unrated_answers": [answer.pk],
+        "without_second_answer": True,
+        "grade": "B",
+        "awaiting_answers": [answer.pk],
+    }
+
+
+def test_closing_unrated_a_d_answer_after_the_window_needs_no_note(api, cast):
+    with time_machine.travel(ANSWERED_ON, tick=False):
+        suggestion = drive(cast, to=Status.ANSWERED, grade=Answer.Grade.D)
+    with time_machine.travel(dt.datetime(2025, 4, 1, 10, 0), tick=False):
+        as_person(api, cast.staff)
+        done = api.post(step_url(suggestion, "close"), {}, format="json")
+
+    assert done.status_code == 200
+    assert done.json()["status"] == Status.CLOSED
+    assert "without_second_answer" not in Event.objects.get(object_id=suggestion.pk, kind="suggestion_closed").data
+
+
+def test_closing_unrated_inside_the_window_is_a_409_whatever_the_note(api, cast):
+    with time_machine.travel(ANSWERED_ON, tick=False):
+        suggestion = drive(cast, to=Status.ANSWERED, grade=Answer.Grade.C)
+    with time_machine.travel(dt.datetime(2025, 3, 31, 10, 0), tick=False):
+        as_person(api, cast.staff)
+        blank = api.post(step_url(suggestion, "close"), {}, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+        noted = api.post(step_url(suggestion, "close"), {"note": "受资金限制，本届内难以实施。"}, format="json")
+
+    assert blank.status_code == noted.status_code == 409
+    # The message as the schema's example shows it.
+    assert blank.json()["error"] == {
+        "code": "conflict",
+        "message": RATING_WINDOW_OPEN % {"date": "2025年3月31日"},
+        "fields": {},
+    }
+    assert Suggestion.objects.get(pk=suggestion.pk).status == Status.ANSWERED
 
 
 # The answer and its letter

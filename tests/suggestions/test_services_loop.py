@@ -602,6 +602,148 @@ def test_someone_not_allowed_to_close_is_refused_as_such_and_not_asked_for_a_rea
     assert _closing_record(suggestion) == before
 
 
+# Closing unrated: the deputy let the rating window pass (drive on 3 March 2025: the window ends on 31 March)
+
+ANSWERED_ON = dt.datetime(2025, 3, 3, 10, 0)
+IN_THE_WINDOW = dt.datetime(2025, 3, 31, 10, 0)
+AFTER_THE_WINDOW = dt.datetime(2025, 4, 1, 10, 0)
+
+
+@pytest.mark.parametrize("grade", [Answer.Grade.B, Answer.Grade.C])
+@pytest.mark.parametrize("note", ["", "  \n "])
+def test_closing_unrated_a_b_or_c_answer_after_the_window_needs_a_reason_and_changes_nothing(
+    cast, grade, note, django_capture_on_commit_callbacks
+):
+    # Given an answer graded B or C that the deputy never rated, its rating window over
+    with time_machine.travel(ANSWERED_ON, tick=False):
+        suggestion = drive(cast, to=Status.ANSWERED, grade=grade)
+    before = _closing_record(suggestion)
+
+    # When the office closes it unrated without saying why
+    with (
+        time_machine.travel(AFTER_THE_WINDOW, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(ValidationError) as refused,
+    ):
+        services.suggestion_close(suggestion_id=suggestion.pk, actor=cast.staff, note=note)
+
+    # Then it is refused on the note, naming the grade, as under follow-up, and nothing is written or sent
+    assert refused.value.message_dict == {
+        "note": [
+            f"It was answered with grade {grade} and no second answer has come since; say why it is closed without one."
+        ]
+    }
+    assert _closing_record(suggestion) == before
+    assert "suggestion_closed" not in inbox(cast.deputy)
+
+
+@pytest.mark.parametrize("grade", [Answer.Grade.B, Answer.Grade.C])
+def test_closing_unrated_a_b_or_c_answer_with_a_reason_records_it_as_unrated_and_without_a_second_answer(
+    cast, grade, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(ANSWERED_ON, tick=False):
+        suggestion = drive(cast, to=Status.ANSWERED, grade=grade)
+    answer = suggestion.answers.get()
+
+    with time_machine.travel(AFTER_THE_WINDOW, tick=False), django_capture_on_commit_callbacks(execute=True):
+        closed = services.suggestion_close(suggestion_id=suggestion.pk, actor=cast.staff, note=f"\n{REASON}  ")
+
+    assert closed.status == Status.CLOSED and closed.closed_at is not None
+    event = Event.objects.get(object_id=suggestion.pk, kind="suggestion_closed")
+    assert (event.from_state, event.to_state, event.note) == ("answered", "closed", REASON)
+    # Unrated (never counted as satisfied) and without the second answer, both kept.
+    assert event.data == {
+        "rated": False,
+        "unrated_answers": [answer.pk],
+        "without_second_answer": True,
+        "grade": grade,
+        "awaiting_answers": [answer.pk],
+    }
+    assert Rating.objects.count() == 0
+    message = Notification.objects.get(recipient=cast.deputy, kind="suggestion_closed")
+    assert message.title.startswith("Your suggestion is closed without a second answer: ")
+    assert message.body == REASON
+
+
+@pytest.mark.parametrize("grade", [Answer.Grade.A, Answer.Grade.D])
+def test_closing_unrated_an_a_or_d_answer_after_the_window_needs_no_reason(
+    cast, grade, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(ANSWERED_ON, tick=False):
+        suggestion = drive(cast, to=Status.ANSWERED, grade=grade)
+    answer = suggestion.answers.get()
+
+    with time_machine.travel(AFTER_THE_WINDOW, tick=False), django_capture_on_commit_callbacks(execute=True):
+        closed = services.suggestion_close(suggestion_id=suggestion.pk, actor=cast.staff)
+
+    assert closed.status == Status.CLOSED
+    event = Event.objects.get(object_id=suggestion.pk, kind="suggestion_closed")
+    assert (event.note, event.data) == ("", {"rated": False, "unrated_answers": [answer.pk]})
+    message = Notification.objects.get(recipient=cast.deputy, kind="suggestion_closed")
+    assert message.title.startswith("Your suggestion is closed: ")
+
+
+@pytest.mark.parametrize("note", ["", REASON])
+def test_inside_the_rating_window_a_b_or_c_answer_cannot_be_closed_with_or_without_a_reason(cast, note):
+    # Given a grade C answer the deputy may still rate (the window's last day)
+    with time_machine.travel(ANSWERED_ON, tick=False):
+        suggestion = drive(cast, to=Status.ANSWERED, grade=Answer.Grade.C)
+    before = _closing_record(suggestion)
+
+    # When the office closes it, then the window is what refuses it, as before, whatever the note
+    with time_machine.travel(IN_THE_WINDOW, tick=False), pytest.raises(WorkflowError, match="may rate until"):
+        services.suggestion_close(suggestion_id=suggestion.pk, actor=cast.staff, note=note)
+    assert _closing_record(suggestion) == before
+
+
+def test_closing_unrated_needs_a_reason_for_a_rated_b_answer_beside_an_unrated_parallel_one(cast):
+    # Given parallel units, the lead answering grade B (rated) and the parallel unit grade A (never rated)
+    with time_machine.travel(ANSWERED_ON, tick=False):
+        suggestion = drive(cast, to=Status.HANDLING, parallel=True)
+        lead = services.suggestion_answer(
+            assignment_id=assignment_of(suggestion, cast.lead_unit).pk,
+            actor=cast.lead_handler,
+            grade=Answer.Grade.B,
+            text="已列入明年计划。",
+        )
+        parallel = services.suggestion_answer(
+            assignment_id=assignment_of(suggestion, cast.parallel_unit).pk,
+            actor=cast.parallel_handler,
+            grade=Answer.Grade.A,
+            text="已解决。",
+        )
+        services.suggestion_rate(answer_id=lead.pk, actor=cast.deputy, attitude="satisfied", result="satisfied")
+    assert Suggestion.objects.get(pk=suggestion.pk).status == Status.ANSWERED
+
+    # When the office closes it unrated after the window, then the lead unit's B answer needs the reason too
+    with time_machine.travel(AFTER_THE_WINDOW, tick=False):
+        with pytest.raises(ValidationError, match="grade B"):
+            services.suggestion_close(suggestion_id=suggestion.pk, actor=cast.staff)
+        services.suggestion_close(suggestion_id=suggestion.pk, actor=cast.staff, note=REASON)
+    data = Event.objects.get(object_id=suggestion.pk, kind="suggestion_closed").data
+    assert data == {
+        "rated": False,
+        "unrated_answers": [parallel.pk],
+        "without_second_answer": True,
+        "grade": "B",
+        "awaiting_answers": [lead.pk],
+    }
+
+
+def test_an_unrated_second_answer_closes_after_the_window_with_no_reason(cast):
+    # Given a grade B matter under follow-up whose unit has answered again (still B), the deputy not rating that
+    with time_machine.travel(ANSWERED_ON, tick=False):
+        suggestion = drive(cast, to=Status.FOLLOW_UP, grade=Answer.Grade.B)
+        second = _follow_up_answer(cast, suggestion, grade=Answer.Grade.B)
+    assert Suggestion.objects.get(pk=suggestion.pk).status == Status.ANSWERED
+
+    # When the office closes it unrated after the window, then the second answer has come: no reason is asked
+    with time_machine.travel(AFTER_THE_WINDOW, tick=False):
+        services.suggestion_close(suggestion_id=suggestion.pk, actor=cast.staff)
+    event = Event.objects.get(object_id=suggestion.pk, kind="suggestion_closed")
+    assert (event.note, event.data) == ("", {"rated": False, "unrated_answers": [second.pk]})
+
+
 def test_a_leader_puts_a_suggestion_under_priority_supervision_and_can_take_it_off(
     cast, django_capture_on_commit_callbacks
 ):

@@ -7,6 +7,7 @@ import io
 
 import openpyxl
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -934,6 +935,104 @@ def test_the_close_form_reads_the_answers_the_page_has_loaded_instead_of_its_own
         assert response.context["forms"]["close"].fields["note"].required
         answer_reads = [q["sql"] for q in queries.captured_queries if 'FROM "suggestions_answer"' in q["sql"]]
         assert len(answer_reads) == 1, answer_reads
+
+
+# Drive on 3 March 2025: the deputy may rate until 31 March.
+ANSWERED_ON = dt.datetime(2025, 3, 3, 10, 0)
+IN_THE_WINDOW = dt.datetime(2025, 3, 31, 10, 0)
+AFTER_THE_WINDOW = dt.datetime(2025, 4, 1, 10, 0)
+
+
+def test_closing_unrated_a_c_answer_asks_for_the_reason_and_keeps_the_form_when_it_is_missing(client, cast):
+    # Given a grade C answer the deputy never rated, the rating window over
+    with time_machine.travel(ANSWERED_ON, tick=False):
+        answered = drive(cast, to=Status.ANSWERED, grade=Answer.Grade.C)
+    with time_machine.travel(AFTER_THE_WINDOW, tick=False):
+        client.force_login(cast.staff)
+
+        # When the office opens it, the close form asks for the reason, saying the deputy did not rate
+        page = page_text(client.get(detail_url(answered)))
+        form = _close_form(page)
+        assert "未作第二次答复即办结的理由" in form and "<textarea" in form and "required" in form
+        assert "代表未在评价期限内作出评价" in form and "本件答复为C类" in form
+        assert forms_relying_on_the_browser(page) == []
+
+        # And it closes with nothing typed but spaces
+        refused = client.post(reverse("suggestions:close", args=[answered.pk]), {"close-note": " \n "})
+
+        # Then the same form comes back with the rule's message under the field and the text as typed
+        assert refused.status_code == 400
+        bound = refused.context["forms"]["close"]
+        assert bound.is_bound and bound["note"].value() == " \n "
+        assert bound.errors["note"] == ["该建议答复为C类，此后尚未作第二次答复；请说明未作第二次答复即办结的理由。"]
+        assert "请说明未作第二次答复即办结的理由" in _close_form(page_text(refused))
+        answered.refresh_from_db()
+        assert answered.status == Status.ANSWERED
+
+        # And with the reason it is closed; the timeline says without a second answer, unrated, and why
+        done = client.post(reverse("suggestions:close", args=[answered.pk]), {"close-note": CLOSE_REASON}, follow=True)
+    answered.refresh_from_db()
+    assert answered.status == Status.CLOSED
+    timeline = page_text(done)[page_text(done).index('data-testid="timeline"') :].split("</ol>")[0]
+    last = timeline.split("<li>")[-1]
+    assert "办结（未作第二次答复）：" in last and last.count(CLOSE_REASON) == 1
+    assert "最后一次答复为C：因条件限制留待以后解决 " in last and "· 未评价" in last
+
+
+def test_the_follow_up_close_says_nothing_of_an_unrated_answer(client, cast):
+    follow_up = drive(cast, to=Status.FOLLOW_UP, grade=Answer.Grade.B)
+    client.force_login(cast.staff)
+
+    form = _close_form(page_text(client.get(detail_url(follow_up))))
+    done = client.post(reverse("suggestions:close", args=[follow_up.pk]), {"close-note": CLOSE_REASON}, follow=True)
+
+    assert "代表未在评价期限内作出评价" not in form
+    last = page_text(done)[page_text(done).index('data-testid="timeline"') :].split("</ol>")[0].split("<li>")[-1]
+    assert "最后一次答复为B" in last and "未评价" not in last
+
+
+def test_closing_unrated_an_a_answer_keeps_its_optional_note(client, cast):
+    with time_machine.travel(ANSWERED_ON, tick=False):
+        answered = drive(cast, to=Status.ANSWERED, grade=Answer.Grade.A)
+    with time_machine.travel(AFTER_THE_WINDOW, tick=False):
+        client.force_login(cast.staff)
+        form = _close_form(page_text(client.get(detail_url(answered))))
+        done = client.post(reverse("suggestions:close", args=[answered.pk]), {"close-note": ""}, follow=True)
+
+    assert "备注" in form and "required" not in form and "未作第二次答复" not in form
+    assert done.status_code == 200 and "未作第二次答复" not in page_text(done)
+    answered.refresh_from_db()
+    assert answered.status == Status.CLOSED
+
+
+def test_inside_the_rating_window_a_c_answer_asks_no_reason_and_closing_is_a_clear_conflict(client, cast):
+    with time_machine.travel(ANSWERED_ON, tick=False):
+        answered = drive(cast, to=Status.ANSWERED, grade=Answer.Grade.C)
+    with time_machine.travel(IN_THE_WINDOW, tick=False):
+        client.force_login(cast.staff)
+        form = _close_form(page_text(client.get(detail_url(answered))))
+        blank = client.post(reverse("suggestions:close", args=[answered.pk]), {})
+        with_reason = client.post(reverse("suggestions:close", args=[answered.pk]), {"close-note": CLOSE_REASON})
+
+    # The window, not a missing reason, is what stops it: no reason would let it close yet.
+    assert "required" not in form and "未作第二次答复" not in form
+    assert blank.status_code == with_reason.status_code == 409
+    assert "代表可在2025年3月31日前评价" in page_text(blank)
+    answered.refresh_from_db()
+    assert answered.status == Status.ANSWERED
+
+
+def test_the_unrated_close_form_reads_the_answers_the_page_has_loaded(client, cast):
+    with time_machine.travel(ANSWERED_ON, tick=False):
+        answered = drive(cast, to=Status.ANSWERED, grade=Answer.Grade.B, parallel=True)
+    with time_machine.travel(AFTER_THE_WINDOW, tick=False):
+        client.force_login(cast.staff)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(detail_url(answered))
+    assert response.context["forms"]["close"].fields["note"].required
+    answer_reads = [q["sql"] for q in queries.captured_queries if 'FROM "suggestions_answer"' in q["sql"]]
+    rating_reads = [q["sql"] for q in queries.captured_queries if 'FROM "suggestions_rating"' in q["sql"]]
+    assert len(answer_reads) == 1 and len(rating_reads) == 1, (answer_reads, rating_reads)
 
 
 def test_closing_an_answer_still_inside_its_rating_window_is_a_clear_conflict(client, cast):

@@ -129,6 +129,17 @@ class StyledForm(forms.Form):
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
+    def add_error(self, field, error) -> None:
+        """Record the error and mark its field's control invalid, so the page shows which field it is about.
+
+        Every error passes here: a field's own, the form's `clean` and a service's, which views add to the form.
+        """
+        super().add_error(field, error)
+        for name in self.errors:
+            widget = self.fields[name].widget if name in self.fields else None
+            if widget is not None and "is-invalid" not in widget.attrs.get("class", "").split():
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
 
 def share_choices(form: forms.Form, *names: str) -> None:
     """Let model choice fields that offer the same queryset read it once to render, instead of once each.

@@ -1003,6 +1003,9 @@ def test_closing_unrated_an_a_answer_keeps_its_optional_note(client, cast):
     assert done.status_code == 200 and "未作第二次答复" not in page_text(done)
     answered.refresh_from_db()
     assert answered.status == Status.CLOSED
+    # The timeline still says the deputy never rated it: closing unrated is never a silent satisfaction.
+    last = page_text(done)[page_text(done).index('data-testid="timeline"') :].split("</ol>")[0].split("<li>")[-1]
+    assert "已办结" in last and "未评价" in last
 
 
 def test_inside_the_rating_window_a_c_answer_asks_no_reason_and_closing_is_a_clear_conflict(client, cast):

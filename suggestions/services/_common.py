@@ -63,8 +63,7 @@ def answering_assignments(suggestion: Suggestion) -> list[Assignment]:
 def round_answers(suggestion: Suggestion) -> list[Answer]:
     """Return each answering unit's latest answer, with its ratings: what the deputy rates in this round."""
     answers = (
-        Answer.objects.filter(suggestion=suggestion, assignment__role__in=ANSWERING_ROLES)
-        .exclude(assignment__status=Assignment.Status.WITHDRAWN)
+        Answer.objects.filter(suggestion=suggestion)
         .select_related("assignment__unit")
         .prefetch_related("ratings")
         .order_by("answered_at", "id")
@@ -73,7 +72,10 @@ def round_answers(suggestion: Suggestion) -> list[Answer]:
 
 
 def round_of(answers: Iterable[Answer]) -> list[Answer]:
-    """Keep each answering unit's latest answer of `answers` (oldest first, with their assignments loaded)."""
+    """Keep each answering unit's latest answer of `answers` (oldest first, with their assignments loaded).
+
+    The one place that decides which answers the round holds: a lead or parallel unit's, not one re-routed away.
+    """
     latest: dict[int, Answer] = {}
     for answer in answers:
         assignment = answer.assignment

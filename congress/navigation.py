@@ -6,7 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.urls import reverse
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -42,11 +44,36 @@ class NavSection:
 
 
 _items: list[NavItem] = []
+# Built on every staff page, so what does not change per request is worked out once: each section's items in
+# their order (until another item registers) and each item's URL (per script prefix, which a deployment fixes).
+_by_section: dict[str, list[NavItem]] = {}
+_urls: dict[tuple[str, str], str] = {}
 
 
 def register(item: NavItem) -> None:
     if all(existing.url_name != item.url_name for existing in _items):
         _items.append(item)
+        _by_section.clear()
+
+
+def _registered(section: str) -> list[NavItem]:
+    if not _by_section:
+        for key, _label, _icon in SECTIONS:
+            _by_section[key] = sorted((item for item in _items if item.section == key), key=lambda item: item.order)
+    return _by_section[section]
+
+
+@receiver(setting_changed)
+def _forget_urls(*, setting: str, **kwargs) -> None:
+    if setting == "ROOT_URLCONF":
+        _urls.clear()
+
+
+def _url(url_name: str) -> str:
+    key = (get_script_prefix(), url_name)
+    if (url := _urls.get(key)) is None:
+        url = _urls[key] = reverse(url_name)
+    return url
 
 
 def nav_for(user: User, path: str) -> list[NavSection]:
@@ -54,11 +81,11 @@ def nav_for(user: User, path: str) -> list[NavSection]:
     visible: list[tuple[NavSection, dict]] = []
     for key, label, icon in SECTIONS:
         section = NavSection(key=key, label=label, icon=icon)
-        registered = sorted((item for item in _items if item.section == key), key=lambda item: item.order)
+        registered = _registered(key)
         section.available = bool(registered)
         for item in registered:
             if item.allowed(user):
-                entry = {"label": item.label, "url": reverse(item.url_name), "active": False}
+                entry = {"label": item.label, "url": _url(item.url_name), "active": False}
                 section.items.append(entry)
                 visible.append((section, entry))
         if section.items or not section.available:

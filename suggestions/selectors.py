@@ -119,7 +119,9 @@ def _overdue(today: dt.date) -> Q:
 def suggestion_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Suggestion]:
     """Return the suggestions the user may see, filtered, overdue first then by due date, with the list's columns."""
     queryset = Suggestion.objects.visible_to(user).select_related(*LIST_COLUMNS)
-    queryset = SuggestionFilter(filters, queryset=queryset, user=user).qs
+    if filters is not None:
+        # Unbound (the API, whose filter backend filters afterwards), a FilterSet would build its choices for nothing.
+        queryset = SuggestionFilter(filters, queryset=queryset, user=user).qs
     return queryset.order_by(overdue_first(), *DUE_ORDER)
 
 

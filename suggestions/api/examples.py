@@ -24,6 +24,8 @@ HOUSING_BUREAU, TRANSPORT_BUREAU, EDUCATION_BUREAU, CHENGGUAN_TOWN = 7, 9, 11, 1
 LEAD_ASSIGNMENT, CO_ASSIGNMENT = 2051, 2052
 EXTENSION, ANSWER = 27, 688
 LEADER = 5
+# The lead unit's answer deadline as assigned, three months on; the approved extension moved it to 30 June.
+FIRST_ANSWER_DUE = "2025-05-20"
 
 TITLE = "关于加快城关镇老旧小区改造的建议"
 CONTENT = (
@@ -112,13 +114,16 @@ def _signers() -> list[dict]:
     ]
 
 
-def _event(pk: int, kind: str, at: str, actor: int, actor_name: str, *, states=("", ""), note: str = "") -> dict:
+def _event(
+    pk: int, kind: str, at: str, actor: int, actor_name: str, *, states=("", ""), note: str = "", data=None
+) -> dict:
     return {
         "id": pk,
         "kind": kind,
         "from_state": states[0],
         "to_state": states[1],
         "note": note,
+        "data": data or {},
         "actor": actor,
         "actor_name": actor_name,
         "created_at": at,
@@ -231,12 +236,26 @@ DETAIL = {
     ],
     "answers": [_answer(ratings=[RATING])],
     "timeline": [
-        _event(9001, "suggestion_created", "2025-01-08T15:20:00+08:00", 88, "张丽华", states=("", "draft")),
-        _event(9002, "suggestion_cosigned", "2025-01-08T16:05:00+08:00", 91, "陈国平"),
-        _event(9003, "suggestion_cosigned", "2025-01-08T16:40:00+08:00", 95, "刘红梅"),
+        _event(
+            9001,
+            "suggestion_created",
+            "2025-01-08T15:20:00+08:00",
+            88,
+            "张丽华",
+            states=("", "draft"),
+            data={"source": "deputy", "cosigners": [CO_DEPUTY, CO_DEPUTY_2], "cosigners_confirmed": False},
+        ),
+        _event(9002, "suggestion_cosigned", "2025-01-08T16:05:00+08:00", 91, "陈国平", data={"deputy": CO_DEPUTY}),
+        _event(9003, "suggestion_cosigned", "2025-01-08T16:40:00+08:00", 95, "刘红梅", data={"deputy": CO_DEPUTY_2}),
         _event(9004, "suggestion_submitted", "2025-01-08T17:10:00+08:00", 88, "张丽华", states=("draft", "submitted")),
         _event(
-            9010, "suggestion_registered", "2025-01-15T10:00:00+08:00", 12, "刘洋", states=("submitted", "registered")
+            9010,
+            "suggestion_registered",
+            "2025-01-15T10:00:00+08:00",
+            12,
+            "刘洋",
+            states=("submitted", "registered"),
+            data={"number": 12, "unconfirmed_cosigners": []},
         ),
         _event(
             9011,
@@ -245,9 +264,37 @@ DETAIL = {
             3,
             "王建华",
             note="经主任会议研究，列为重点督办建议，由李卫东副主任督办。",
+            data={"supervising_leader": LEADER},
         ),
-        _event(9020, "suggestion_assigned", "2025-02-20T09:30:00+08:00", 12, "刘洋", states=("registered", "assigned")),
-        _event(9021, "assignment_accepted", "2025-02-21T10:12:00+08:00", 41, "王磊", states=("assigned", "accepted")),
+        _event(
+            9020,
+            "suggestion_assigned",
+            "2025-02-20T09:30:00+08:00",
+            12,
+            "刘洋",
+            states=("registered", "assigned"),
+            data={
+                "lead": HOUSING_BUREAU,
+                "co": [CHENGGUAN_TOWN],
+                "parallel": [],
+                "answer_due": FIRST_ANSWER_DUE,
+                "reroute_deadline": "2025-03-03",
+            },
+        ),
+        _event(
+            9021,
+            "assignment_accepted",
+            "2025-02-21T10:12:00+08:00",
+            41,
+            "王磊",
+            states=("assigned", "accepted"),
+            data={
+                "assignment": LEAD_ASSIGNMENT,
+                "unit": HOUSING_BUREAU,
+                "unit_name": "县住房和城乡建设局",
+                "role": "lead",
+            },
+        ),
         _event(
             9022,
             "suggestion_handling_started",
@@ -256,9 +303,32 @@ DETAIL = {
             "王磊",
             states=("assigned", "handling"),
         ),
-        _event(9023, "assignment_accepted", "2025-02-24T09:05:00+08:00", 45, "周敏", states=("assigned", "accepted")),
-        _event(9030, "co_opinion_sent", "2025-03-14T16:30:00+08:00", 45, "周敏", states=("accepted", "opinion_sent")),
-        _event(9031, "contact_logged", "2025-04-10T17:00:00+08:00", 41, "王磊"),
+        _event(
+            9023,
+            "assignment_accepted",
+            "2025-02-24T09:05:00+08:00",
+            45,
+            "周敏",
+            states=("assigned", "accepted"),
+            data={"assignment": CO_ASSIGNMENT, "unit": CHENGGUAN_TOWN, "unit_name": "城关镇人民政府", "role": "co"},
+        ),
+        _event(
+            9030,
+            "co_opinion_sent",
+            "2025-03-14T16:30:00+08:00",
+            45,
+            "周敏",
+            states=("accepted", "opinion_sent"),
+            data={"assignment": CO_ASSIGNMENT, "unit": CHENGGUAN_TOWN, "late": False},
+        ),
+        _event(
+            9031,
+            "contact_logged",
+            "2025-04-10T17:00:00+08:00",
+            41,
+            "王磊",
+            data={"assignment": LEAD_ASSIGNMENT, "contact": CONTACT["id"], "method": "meeting", "stage": "during"},
+        ),
         _event(
             9040,
             "extension_requested",
@@ -267,6 +337,7 @@ DETAIL = {
             "王磊",
             states=("", "pending"),
             note=EXTENSION_REASON,
+            data={"assignment": LEAD_ASSIGNMENT, "request": EXTENSION, "requested_until": "2025-06-30"},
         ),
         _event(
             9041,
@@ -276,12 +347,64 @@ DETAIL = {
             "刘洋",
             states=("pending", "approved"),
             note="同意延期至6月30日。",
+            data={
+                "assignment": LEAD_ASSIGNMENT,
+                "request": EXTENSION,
+                "requested_until": "2025-06-30",
+                "previous_due": FIRST_ANSWER_DUE,
+            },
         ),
-        _event(9050, "answer_given", "2025-06-25T15:00:00+08:00", 41, "王磊", states=("accepted", "answered")),
-        _event(9051, "suggestion_answered", "2025-06-25T15:00:00+08:00", 41, "王磊", states=("handling", "answered")),
-        _event(9060, "answer_rated", "2025-07-02T20:15:00+08:00", 88, "张丽华"),
         _event(
-            9061, "suggestion_follow_up", "2025-07-02T20:15:00+08:00", 88, "张丽华", states=("answered", "follow_up")
+            9050,
+            "answer_given",
+            "2025-06-25T15:00:00+08:00",
+            41,
+            "王磊",
+            states=("accepted", "answered"),
+            data={
+                "assignment": LEAD_ASSIGNMENT,
+                "unit": HOUSING_BUREAU,
+                "unit_name": "县住房和城乡建设局",
+                "answer": ANSWER,
+                "grade": "B",
+                "without_co_opinions": [],
+                "late": False,
+            },
+        ),
+        _event(
+            9051,
+            "suggestion_answered",
+            "2025-06-25T15:00:00+08:00",
+            41,
+            "王磊",
+            states=("handling", "answered"),
+            data={"rating_due": "2025-07-23", "answers": [ANSWER], "grade": "B"},
+        ),
+        _event(
+            9060,
+            "answer_rated",
+            "2025-07-02T20:15:00+08:00",
+            88,
+            "张丽华",
+            data={
+                "answer": ANSWER,
+                "unit": HOUSING_BUREAU,
+                "unit_name": "县住房和城乡建设局",
+                "grade": "B",
+                "attitude": "satisfied",
+                "result": "basically_satisfied",
+                "late": False,
+            },
+        ),
+        _event(
+            9061,
+            "suggestion_follow_up",
+            "2025-07-02T20:15:00+08:00",
+            88,
+            "张丽华",
+            states=("answered", "follow_up"),
+            # Follow-up has no date: the unit answers again once the matter is solved.
+            data={"assignments": [LEAD_ASSIGNMENT], "unit_names": ["县住房和城乡建设局"], "answer_due": None},
         ),
         _event(
             9065,
@@ -291,6 +414,8 @@ DETAIL = {
             "刘洋",
             states=("follow_up", "closed"),
             note="改造项目已全部落实资金并陆续开工，转入跟踪落实，同意办结。",
+            # Rated, but closed before the second answer a B grade owes: the note says why.
+            data={"rated": True, "without_second_answer": True, "grade": "B", "awaiting_answers": [ANSWER]},
         ),
         _event(
             9070,
@@ -335,7 +460,15 @@ CREATED = {
     "assignments": [],
     "answers": [],
     "timeline": [
-        _event(9001, "suggestion_created", "2025-01-08T17:10:00+08:00", 30, "县政务OA", states=("", "draft")),
+        _event(
+            9001,
+            "suggestion_created",
+            "2025-01-08T17:10:00+08:00",
+            30,
+            "县政务OA",
+            states=("", "draft"),
+            data={"source": "api", "cosigners": [CO_DEPUTY, CO_DEPUTY_2], "cosigners_confirmed": True},
+        ),
         _event(
             9002, "suggestion_submitted", "2025-01-08T17:10:00+08:00", 30, "县政务OA", states=("draft", "submitted")
         ),

@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.plumbing import ResolvedComponent, build_choice_description_list
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -63,7 +63,12 @@ class NamedChoiceFieldSchema(OpenApiSerializerFieldExtension):
             name=f"{field.enum_name}Enum",
             type=ResolvedComponent.SCHEMA,
             object=field.enum_name,
-            schema={"type": "string", "enum": [str(value) for value in field.choices]},
+            # Each value with its words, as drf-spectacular describes the enums it names itself.
+            schema={
+                "type": "string",
+                "enum": [str(value) for value in field.choices],
+                "description": build_choice_description_list(field.choices.items()),
+            },
         )
         auto_schema.registry.register_on_missing(component)
         if field.allow_blank:
@@ -185,6 +190,8 @@ class SuggestionSerializer(serializers.ModelSerializer):
 
 class SignerSerializer(serializers.ModelSerializer):
     deputy_name = serializers.CharField(source="deputy.name", read_only=True)
+    # Named, as an assignment's role is (it is in an event's data too): left alone, the generator would rename it.
+    role = NamedChoiceField(enum_name="SignerRole", choices=Signer.Role.choices, label=_("role"), read_only=True)
 
     class Meta:
         model = Signer
@@ -230,6 +237,9 @@ class AssignmentSerializer(serializers.ModelSerializer):
     """A unit's part; its contacts, opinion and extension requests only for those taking part in the handling."""
 
     unit_name = serializers.CharField(source="unit.name", read_only=True)
+    role = NamedChoiceField(
+        enum_name="AssignmentRole", choices=Assignment.Role.choices, label=_("role"), read_only=True
+    )
     status = NamedChoiceField(enum_name="AssignmentStatus", choices=Assignment.Status.choices, read_only=True)
     contacts = serializers.SerializerMethodField()
     co_opinion = serializers.SerializerMethodField()
@@ -321,16 +331,154 @@ class AnswerSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(f"/api/v1/suggestions/{answer.suggestion_id}/answers/{answer.pk}/letter/")
 
 
+def _ids(help_text: str) -> serializers.ListField:
+    return serializers.ListField(child=serializers.IntegerField(), help_text=help_text)
+
+
+class EventDataSerializer(serializers.Serializer):
+    """The facts a step recorded beside its note, as codes and ids; each kind of event records only some of them.
+
+    Each property says which kinds record it, e.g. suggestion_closed: rated, without_second_answer, grade,
+    unrated_answers, awaiting_answers; answer_rated: answer, unit, unit_name, grade, attitude, result, late. The ids
+    are those the rest of the suggestion shows (signers' deputies, units, assignments, contacts, extension requests,
+    answers, the supervising leader). Names (unit_name …) are as they were at the step, not as they are now.
+    """
+
+    # The timeline goes only to those who read the handling record in full (views.sees_handling), and each fact
+    # listed here is one the same response shows them elsewhere. An event keeps other keys as well (an attachment's
+    # id, which the API does not serve): only the listed ones are written, so a key a service records later stays out
+    # of the API until someone has checked what it tells and listed it here.
+
+    # Filing and review
+    source = serializers.ChoiceField(
+        choices=Suggestion.Source.choices, help_text="suggestion_created: how the suggestion came in."
+    )
+    cosigners = _ids("suggestion_created: the deputies invited to co-sign.")
+    cosigners_confirmed = serializers.BooleanField(
+        help_text="suggestion_created: the co-signers signed the paper copy, so they need not confirm online."
+    )
+    changed = serializers.ListField(
+        child=serializers.CharField(), help_text="draft_updated: the fields changed (title, content, cosigners …)."
+    )
+    deputy = serializers.IntegerField(help_text="suggestion_cosigned: the deputy who confirmed.")
+    number = serializers.IntegerField(help_text="suggestion_registered: the registration number given.")
+    unconfirmed_cosigners = _ids(
+        "suggestion_registered: invited deputies who had not confirmed and so are not co-signers."
+    )
+    reason = NamedChoiceField(
+        enum_name="RejectReason",
+        choices=Suggestion.RejectReason.choices,
+        help_text="suggestion_not_registered: why it was not registered.",
+    )
+    # Assignment and handling
+    lead = serializers.IntegerField(help_text="suggestion_assigned: the lead unit.")
+    co = _ids("suggestion_assigned: the co-handling units.")
+    parallel = _ids("suggestion_assigned: the parallel units, each answering separately.")
+    reroute_deadline = serializers.DateField(help_text="suggestion_assigned: the last day to ask for re-routing.")
+    answer_due = serializers.DateField(
+        allow_null=True,
+        help_text=(
+            "suggestion_assigned: when the answer is due; suggestion_rehandling and suggestion_follow_up: when the "
+            "new answer is due (null under follow-up, which has no date: the unit answers again once it is solved)."
+        ),
+    )
+    assignment = serializers.IntegerField(help_text="The assignment (one unit's part) the step was on.")
+    unit = serializers.IntegerField(help_text="The unit of that assignment, or whose answer was rated.")
+    unit_name = serializers.CharField(help_text="The unit's name when the step was taken.")
+    role = NamedChoiceField(
+        enum_name="AssignmentRole", choices=Assignment.Role.choices, help_text="The role of that assignment."
+    )
+    new_unit = serializers.IntegerField(
+        allow_null=True, help_text="reroute_approved: the unit that took over the role; null when none did."
+    )
+    new_unit_name = serializers.CharField(help_text="reroute_approved: that unit's name then; empty when none.")
+    contact = serializers.IntegerField(help_text="contact_logged: the contact logged.")
+    method = serializers.ChoiceField(choices=Contact.Method.choices, help_text="contact_logged: how.")
+    stage = serializers.ChoiceField(choices=Contact.Stage.choices, help_text="contact_logged: when in the handling.")
+    late = serializers.BooleanField(
+        help_text=(
+            "co_opinion_sent, answer_given, answer_rated: it came after its deadline (the opinion's, the answer's, "
+            "the rating window's)."
+        )
+    )
+    request = serializers.IntegerField(help_text="extension_*: the extension request.")
+    requested_until = serializers.DateField(help_text="extension_*: the answer date asked for.")
+    previous_due = serializers.DateField(
+        allow_null=True, help_text="extension_approved: when the answer was due before."
+    )
+    # Answers and ratings
+    answer = serializers.IntegerField(help_text="answer_given: the answer given; answer_rated: the answer rated.")
+    grade = serializers.ChoiceField(
+        choices=Answer.Grade.choices,
+        help_text=(
+            "answer_given, answer_rated: that answer's grade; suggestion_answered: the suggestion's grade; "
+            "suggestion_closed without a second answer: the grade of the answer left without one."
+        ),
+    )
+    without_co_opinions = _ids("answer_given by the lead unit: co-handling units whose opinion had not come.")
+    rating_due = serializers.DateField(help_text="suggestion_answered: the last day the deputy may rate.")
+    answers = _ids("suggestion_answered: the answers awaiting the deputy's rating.")
+    attitude = NamedChoiceField(
+        enum_name="RatingLevel", choices=Rating.Level.choices, help_text="answer_rated: the handling attitude."
+    )
+    result = NamedChoiceField(
+        enum_name="RatingLevel", choices=Rating.Level.choices, help_text="answer_rated: the result."
+    )
+    assignments = _ids("suggestion_rehandling, suggestion_follow_up: the assignments that answer again.")
+    unit_names = serializers.ListField(
+        child=serializers.CharField(), help_text="suggestion_rehandling, suggestion_follow_up: their units' names then."
+    )
+    # Closing and supervision
+    rated = serializers.BooleanField(
+        help_text=(
+            "suggestion_closed: false when the office closed it unrated once the rating window had passed "
+            "(counted as not rated, never as satisfied)."
+        )
+    )
+    unrated_answers = _ids(
+        "suggestion_closed unrated, and suggestion_rehandling once the rating window passed: the answers the deputy "
+        "did not rate (never counted as satisfied)."
+    )
+    unrated_unit_names = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="suggestion_rehandling once the rating window passed: the units of those answers, by name then.",
+    )
+    without_second_answer = serializers.BooleanField(
+        help_text="suggestion_closed: a B or C answer had no second answer yet; the note says why it closed."
+    )
+    awaiting_answers = _ids("suggestion_closed without a second answer: the answers left without one.")
+    supervising_leader = serializers.IntegerField(
+        allow_null=True, help_text="suggestion_prioritized: the supervising leader; null when it was taken off."
+    )
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            field.required = False  # each kind records only some of them
+        return fields
+
+
+EVENT_DATA_KEYS = frozenset(EventDataSerializer().fields)
+
+
 class EventSerializer(serializers.ModelSerializer):
     actor_name = serializers.SerializerMethodField()
+    data = serializers.SerializerMethodField(
+        help_text="What the step recorded besides its note (EventData): only the keys its kind records."
+    )
 
     class Meta:
         model = Event
-        fields = ["id", "kind", "from_state", "to_state", "note", "actor", "actor_name", "created_at"]
+        fields = ["id", "kind", "from_state", "to_state", "note", "data", "actor", "actor_name", "created_at"]
         read_only_fields = fields
 
     def get_actor_name(self, event: Event) -> str:
         return event.actor.display_name if event.actor_id else ""
+
+    @extend_schema_field(EventDataSerializer)
+    def get_data(self, event: Event) -> dict[str, Any]:
+        """Return the event's facts as it recorded them, those EventDataSerializer lists only."""
+        return {key: value for key, value in (event.data or {}).items() if key in EVENT_DATA_KEYS}
 
 
 class SuggestionDetailSerializer(SuggestionSerializer):

@@ -159,10 +159,12 @@ class SuggestionFilter(ScopedFilterSet):
         model = Suggestion
         fields: list[str] = []
 
-    def __init__(self, *args, search_by_body: bool = True, **kwargs) -> None:
-        """`search_by_body=False`: search as if the scope were the whole table (see `filter_text`)."""
+    def __init__(self, *args, search_open: bool = False, **kwargs) -> None:
+        """`search_open`: the caller keeps only open suggestions (the overdue part of a search), so the text is
+        looked up in the open suggestions' own gram index (see `search_suggestions`).
+        """
         super().__init__(*args, **kwargs)
-        self.search_by_body = search_by_body
+        self.search_open = search_open
         user = self.user
         if user is None:
             return
@@ -190,8 +192,8 @@ class SuggestionFilter(ScopedFilterSet):
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # A person's scope is a set of bodies, unless it is everything (a superuser's). The gram index is then
         # read body by body, which suits counting; a plan walking the list's order tests rows of every body.
-        by_body = self.search_by_body and self.user is not None and bool(scope_path(self.user))
-        return search_suggestions(queryset, value, by_body=by_body)
+        by_body = self.user is not None and bool(scope_path(self.user))
+        return search_suggestions(queryset, value, by_body=by_body, open_only=self.search_open)
 
     def filter_unit(self, queryset: QuerySet, name: str, value) -> QuerySet:
         if value == NONE_VALUE:

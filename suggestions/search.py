@@ -188,11 +188,17 @@ def search_terms(text: str) -> list[str]:
     return [term for term in (text or "").split() if term]
 
 
-def search_suggestions(queryset: QuerySet[Suggestion], text: str, *, by_body: bool = False) -> QuerySet[Suggestion]:
+def search_suggestions(
+    queryset: QuerySet[Suggestion], text: str, *, by_body: bool = False, open_only: bool = False
+) -> QuerySet[Suggestion]:
     """Keep the suggestions whose title or content contains every term of `text`.
 
     `by_body`: the queryset keeps the suggestions of some bodies (a person's scope, a county's public pages), so
     PostgreSQL reads the gram index once per body (see `_selective_grams`).
+    `open_only`: the queryset keeps only open suggestions (`Suggestion.OPEN_STATUSES`, as the overdue part of a
+    search does). Their own gram index (0015_open_search_grams) holds a tenth of the table, so every term is looked
+    up there by its rarest gram, however common: the bitmap of a common term's open matches still fits work_mem,
+    where testing each of a county's thousands of overdue suggestions with LIKE read as many table rows.
     """
     terms = search_terms(text)
     if connection.vendor != "postgresql":
@@ -200,6 +206,11 @@ def search_suggestions(queryset: QuerySet[Suggestion], text: str, *, by_body: bo
             queryset = queryset.filter(_icontains(term))
         return queryset
     gram_terms = [term for term in terms if _keeps_length(term)]
+    if open_only and gram_terms:
+        chosen = {term: [_rarest_gram(term)] for term in gram_terms}
+        for term in terms:
+            queryset = queryset.filter(_gram_term(term, grams=chosen[term]) if term in chosen else _long_term(term))
+        return queryset
     chosen = _selective_grams(gram_terms, by_body=by_body) if gram_terms else None
     for term in terms:
         if term in gram_terms and (chosen is not None or len(term) <= GRAM_TERM_LENGTH):
@@ -302,6 +313,12 @@ def _selective_grams(terms: list[str], *, by_body: bool = False) -> dict[str, li
     ):
         return None
     return {term: [gram] for term, (_share, gram) in rarest.items()}
+
+
+def _rarest_gram(term: str) -> str:
+    """Return the term's gram that the fewest rows hold, by ANALYZE's statistics (an unlisted one is the rarest)."""
+    shares = _read_gram_statistics().shares
+    return min(term_grams(term), key=lambda gram: (gram in shares, shares.get(gram, 0.0), gram))
 
 
 def _few_enough(

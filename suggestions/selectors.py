@@ -181,10 +181,10 @@ def suggestion_list_page(
     if cleaned.get("q"):
 
         def overdue_in_order() -> QuerySet:
-            # The gram index finds a term's matches body by body; but the overdue ones are better found by testing
-            # the scope's overdue suggestions with LIKE: for a common term (路) the bitmap of every match costs ten
-            # times more than that test, and the planner cannot tell a common term from a rarer one (停车).
-            ordered = SuggestionFilter(filters, queryset=visible, user=user, search_by_body=False).qs
+            # The overdue ones are open: the open suggestions' gram index finds them body by body, where the bitmap
+            # of every match of a common term (路) in the whole index would cost ten times more than testing the
+            # scope's overdue suggestions one by one with LIKE, and that test reads thousands of table rows.
+            ordered = SuggestionFilter(filters, queryset=visible, user=user, search_open=True).qs
             return _parts(ordered, today)[0]
 
         counted = _searched(filtered, overdue_in_order=overdue_in_order, rest_part=rest_part, today=today)

@@ -345,19 +345,20 @@ def test_the_api_list_finds_every_match_past_the_cap(world, monkeypatch):
 
 
 @pytest.mark.postgres
-def test_a_capped_search_counts_body_by_body_and_reads_its_overdue_ones_as_for_the_whole_table(world, monkeypatch):
-    # Counting reads the gram index one body at a time; the overdue matches are read in the list's order by
-    # testing the scope's overdue rows, so there the gram condition must suit the whole table
-    # (suggestions/search.py, _selective_grams).
+def test_a_capped_search_counts_body_by_body_and_reads_its_overdue_ones_from_the_open_gram_index(world, monkeypatch):
+    # Counting reads the gram index one body at a time, if the term is rare enough; the overdue matches are read
+    # in the list's order from the open suggestions' gram index, by each term's rarest gram whatever its share
+    # (suggestions/search.py, search_suggestions with open_only).
     monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 3)
     fill(world, 7, title="关于第{n}处停车场的建议", overdue=2)
     asked = []
-    selective = search._selective_grams
+    selective, rarest = search._selective_grams, search._rarest_gram
     monkeypatch.setattr(
         search,
         "_selective_grams",
-        lambda terms, by_body=False: asked.append(by_body) or selective(terms, by_body=by_body),
+        lambda terms, by_body=False: asked.append(("selective", by_body)) or selective(terms, by_body=by_body),
     )
+    monkeypatch.setattr(search, "_rarest_gram", lambda term: asked.append(("rarest", term)) or rarest(term))
     found = query(q="停车")
     expected = list(selectors.suggestion_list(user=world.staff, filters=found).values_list("pk", flat=True))
     asked.clear()
@@ -365,5 +366,5 @@ def test_a_capped_search_counts_body_by_body_and_reads_its_overdue_ones_as_for_t
     listed = selectors.suggestion_list_page(user=world.staff, filters=found, number=1, per_page=50)
 
     assert listed.capped
-    assert asked == [True, False]
+    assert asked == [("selective", True), ("rarest", "停车")]
     assert [suggestion.pk for suggestion in listed.page] == expected[:3]

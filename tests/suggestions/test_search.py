@@ -516,3 +516,23 @@ def test_postgres_a_process_reads_the_gram_statistics_once_in_a_while_not_for_ev
         search_suggestions(Suggestion.objects.all(), "老旧小区", by_body=True).count()
 
     assert len(queries) == 2
+
+
+# The overdue part of a search: open suggestions only, looked up in their own gram index (0015_open_search_grams).
+
+
+@pytest.mark.parametrize("text", TERMS)
+def test_search_of_open_suggestions_finds_exactly_the_suggestions_holding_every_term(corpus, text):
+    found = search_suggestions(Suggestion.objects.all(), text, open_only=True).values_list("pk", flat=True)
+
+    assert sorted(corpus[pk] for pk in found) == _expected(text)
+
+
+@pytest.mark.postgres
+def test_postgres_open_gram_index_holds_exactly_the_open_statuses():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'suggestion_open_search_grams_idx'")
+        (definition,) = cursor.fetchone()
+
+    quoted = {part.split("'")[0] for part in definition.split("WHERE", 1)[1].split("'")[1::2]}
+    assert quoted == set(Suggestion.OPEN_STATUSES)

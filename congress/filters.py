@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congress.forms import NameLabels, SessionLabels, StyledForm, UnitLabels
 from congress.models import Body, Role, RoleGrant, Unit, User
+from congress.querysets import for_viewer
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -45,6 +46,18 @@ class _BaseFilters(dict):
         return {name: _copy_filter(filter_) for name, filter_ in self.items()}
 
 
+class _FieldsOfOneForm(dict):
+    """The `base_fields` of a form class made for one FilterSet, whose one form may take them as they are.
+
+    A form deep-copies its class's fields so that its instances do not share them; django-filter makes the class
+    for a single form, from fields made for that FilterSet alone, so the copy (every field with its widget and
+    choices, a millisecond of every list page) would guard nothing.
+    """
+
+    def __deepcopy__(self, memo) -> dict:
+        return dict(self)
+
+
 class ScopedFilterSet(django_filters.FilterSet):
     """A FilterSet whose choice lists offer only what the user may see.
 
@@ -63,9 +76,22 @@ class ScopedFilterSet(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, request: HttpRequest | None = None, prefix=None, user=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
         self.user = user if user is not None else getattr(request, "user", None)
-        for name, model in self.scoped_choices.items():
-            manager = model._default_manager
-            self.filters[name].queryset = manager.visible_to(self.user) if self.user else manager.none()
+        if self.scoped_choices:
+            if self.user is None:
+                choices = {name: model._default_manager.none() for name, model in self.scoped_choices.items()}
+            else:
+                choices = for_viewer(type(self).__qualname__, self.user, self._scoped_querysets)
+            for name, queryset in choices.items():
+                self.filters[name].queryset = queryset
+
+    @classmethod
+    def _scoped_querysets(cls, user) -> dict[str, models.QuerySet]:
+        return {name: model._default_manager.visible_to(user) for name, model in cls.scoped_choices.items()}
+
+    def get_form_class(self) -> type[forms.Form]:
+        form_class = super().get_form_class()
+        form_class.base_fields = _FieldsOfOneForm(form_class.base_fields)
+        return form_class
 
 
 # django-filter's choice fields (with their "none" choice) labelled from columns, as congress.forms' are.

@@ -7,6 +7,9 @@ unit roles see their own unit's records, deputies their own and what is public.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -129,6 +132,50 @@ class NotificationQuerySet(models.QuerySet):
 
     def unread(self) -> NotificationQuerySet:
         return self.filter(read_at__isnull=True)
+
+
+# A person's choice lists (their scope's sessions, units, categories, deputies) are querysets built anew on every
+# list page and API list, a few milliseconds of Django's query building. What they select depends only on who is
+# asking, so each is built once per viewer (`viewer_key`) and handed out as a fresh clone.
+_VIEWER_QUERYSETS: OrderedDict[tuple, dict[str, models.QuerySet]] = OrderedDict()
+_VIEWER_QUERYSETS_LOCK = threading.Lock()
+VIEWER_QUERYSETS_KEPT = 512
+
+
+def viewer_key(user: User) -> tuple:
+    """Everything `visible_to(user)` depends on: who the person is, their scope, unit and roles."""
+    return (
+        user.pk,
+        user.is_authenticated,
+        user.is_active,
+        user.is_superuser,
+        getattr(user, "body_id", None),
+        scope_path(user),
+        getattr(user, "unit_id", None),
+        getattr(user, "roles", frozenset()),
+    )
+
+
+def for_viewer(
+    name: str, user: User, build: Callable[[User], dict[str, models.QuerySet]]
+) -> dict[str, models.QuerySet]:
+    """Return `build(user)`'s querysets, built once per viewer and kind (`name`), each as a fresh clone.
+
+    `build` must read nothing but `user` and must not evaluate what it returns: a kept queryset is never run,
+    only cloned (a clone runs its query afresh), so the rows are always today's.
+    """
+    key = (name, *viewer_key(user))
+    with _VIEWER_QUERYSETS_LOCK:
+        kept = _VIEWER_QUERYSETS.get(key)
+        if kept is not None:
+            _VIEWER_QUERYSETS.move_to_end(key)
+    if kept is None:
+        kept = build(user)
+        with _VIEWER_QUERYSETS_LOCK:
+            _VIEWER_QUERYSETS[key] = kept
+            if len(_VIEWER_QUERYSETS) > VIEWER_QUERYSETS_KEPT:
+                _VIEWER_QUERYSETS.popitem(last=False)
+    return {field: queryset.all() for field, queryset in kept.items()}
 
 
 def _is_api_client(user: User) -> bool:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from congress.filters import NameChoiceFilter, ScopedFilterSet, SessionChoiceFilter, UnitChoiceFilter
 from congress.forms import DATE_INPUT, LabelColumns
 from congress.models import CongressSession, Role, Unit, User
-from congress.querysets import in_scope, scope_path
+from congress.querysets import for_viewer, in_scope, scope_path
 from deputies.models import Deputy
 from suggestions.models import Answer, Assignment, Category, ExtensionRequest, Rating, Signer, Suggestion
 from suggestions.search import search_suggestions
@@ -62,6 +62,28 @@ class LeaderChoiceFilter(django_filters.ModelChoiceFilter):
 
 def _start_of_day(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _choice_querysets(user: User) -> dict[str, QuerySet]:
+    """The suggestion filters' choice lists for `user`: what they may see, only the columns the labels show.
+
+    A county offers 300 deputies and 40 units, and a chosen value filters by its id alone.
+    """
+    units = Unit.objects.visible_to(user).handling().only("name", "short_name").order_by("sort_order", "name")
+    return {
+        "session": CongressSession.objects.visible_to(user)
+        .select_related("term")
+        .only("number", "term", "term__number")
+        .order_by("-start_date", "-pk"),
+        "unit": units,
+        "lead_unit": units,
+        "category": in_scope(Category.objects.all(), user).only("name").order_by("sort_order", "name"),
+        "deputy": Deputy.objects.visible_to(user).only("name").order_by("name", "pk"),
+        # Who may supervise, as the priority form offers them; a leader who left still filters their old list.
+        "supervising_leader": User.objects.visible_to(user)
+        .filter(role_grants__role=Role.LEADER)
+        .order_by("full_name", "username"),
+    }
 
 
 class SuggestionFilter(ScopedFilterSet):
@@ -165,27 +187,10 @@ class SuggestionFilter(ScopedFilterSet):
         """
         super().__init__(*args, **kwargs)
         self.search_open = search_open
-        user = self.user
-        if user is None:
+        if self.user is None:
             return
-        # The choices load only the columns their labels show: a county offers 300 deputies and 40 units, and
-        # a chosen value filters by its id alone.
-        self.filters["session"].queryset = (
-            CongressSession.objects.visible_to(user)
-            .select_related("term")
-            .only("number", "term", "term__number")
-            .order_by("-start_date", "-pk")
-        )
-        units = Unit.objects.visible_to(user).handling().only("name", "short_name").order_by("sort_order", "name")
-        self.filters["unit"].queryset = units
-        self.filters["lead_unit"].queryset = units
-        categories = in_scope(Category.objects.all(), user).only("name")
-        self.filters["category"].queryset = categories.order_by("sort_order", "name")
-        self.filters["deputy"].queryset = Deputy.objects.visible_to(user).only("name").order_by("name", "pk")
-        # Who may supervise, as the priority form offers them; a leader who left still filters their old list.
-        self.filters["supervising_leader"].queryset = (
-            User.objects.visible_to(user).filter(role_grants__role=Role.LEADER).order_by("full_name", "username")
-        )
+        for name, queryset in for_viewer("suggestion-filters", self.user, _choice_querysets).items():
+            self.filters[name].queryset = queryset
 
     # Each method returns the queryset unchanged for an empty value: django-filter skips those already.
 

@@ -25,3 +25,11 @@ def sweep_duplicates() -> int:
     from suggestions.services.duplicates import duplicates_sweep
 
     return duplicates_sweep()
+
+
+@shared_task(name="suggestions.tasks.settle_lapsed_rounds")
+def settle_lapsed_rounds() -> int:
+    """Send back for re-handling the rounds rated unsatisfied whose rating window passed; twice is harmless."""
+    from suggestions.services.closing import suggestions_settle_lapsed_rounds
+
+    return suggestions_settle_lapsed_rounds()

@@ -186,6 +186,9 @@ CELERY_BEAT_SCHEDULE = {
     "compact-suggestion-tallies": {"task": "suggestions.tasks.compact_suggestion_tallies", "schedule": 60.0},
     # A worker searches each submission's possible duplicates as it commits; this catches the ones it missed.
     "sweep-duplicates": {"task": "suggestions.tasks.sweep_duplicates", "schedule": 600.0},
+    # A parallel answer rated unsatisfied beside one left unrated goes back to re-handling once the rating window
+    # passes; the staff page tells the office this happens within the hour.
+    "settle-lapsed-rounds": {"task": "suggestions.tasks.settle_lapsed_rounds", "schedule": 3600.0},
 }
 
 REST_FRAMEWORK = {

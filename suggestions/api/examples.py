@@ -619,6 +619,15 @@ NOTE_TOO_LONG = {"note": ["请确保这个字段不能超过 2000 个字符。"]
 CLOSE_REASON_REQUIRED = "该建议答复为%(grade)s类，此后尚未作第二次答复；请说明未作第二次答复即办结的理由。"
 # The 409 of closing unrated while the deputy may still rate (suggestion_close), in zh-hans.
 RATING_WINDOW_OPEN = "代表可在%(date)s前评价，期满仍未评价的方可办结。"
+# The 409s of closing an answered suggestion whose round has an answer rated unsatisfied (suggestion_close), in
+# zh-hans: while the deputy may still rate the others, and once the window has passed and it went back instead.
+UNSATISFIED_ROUND = (
+    "代表对%(units)s的答复评价为不满意，该建议应重新办理，不能办结：其余答复评价后即退回重新办理；"
+    "至%(date)s仍未评价的，期满后退回。"
+)
+SENT_BACK_FOR_REHANDLING = (
+    "未办结：代表对%(units)s的答复评价为不满意，已退回%(units)s重新办理，须于%(date)s前重新答复。"
+)
 # A step that takes no body still refuses one that is not a JSON object (or empty).
 NOT_AN_OBJECT = {"non_field_errors": ["无效数据。期待为字典类型，得到的是 list 。"]}
 
@@ -801,6 +810,20 @@ STEP_EXAMPLES: dict[str, list[OpenApiExample]] = {
             code="conflict",
             message=RATING_WINDOW_OPEN % {"date": "2025年4月14日"},
             summary="Answered, not yet rated, and the deputy may still rate: it cannot be closed yet",
+        ),
+        error_example(
+            "UnsatisfiedRating",
+            409,
+            code="conflict",
+            message=UNSATISFIED_ROUND % {"units": "县住建局", "date": "2025年4月14日"},
+            summary="A parallel unit's answer is rated unsatisfied, another not yet: it goes back, never to closing",
+        ),
+        error_example(
+            "SentBackForRehandling",
+            409,
+            code="conflict",
+            message=SENT_BACK_FOR_REHANDLING % {"units": "县住建局", "date": "2025年6月16日"},
+            summary="The rating window passed with an answer rated unsatisfied: sent back for re-handling, not closed",
         ),
     ],
     "revisit": [

@@ -421,7 +421,9 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
             "the window: 409). A grade B or C answer waits for the unit's second answer, whether the deputy rated it "
             "(under follow-up) or not (closed unrated); closing before that answer needs a note saying why (without "
             "one: 400, naming note), which the deputy receives and the record keeps. After the second answer, and "
-            "for an unrated grade A or D answer, the note is optional."
+            "for an unrated grade A or D answer, the note is optional. An answer rated unsatisfied is never closed "
+            "(409 naming its units): while the deputy may still rate the other answers it waits for them; after the "
+            "rating window the suggestion goes back to those units for re-handling instead, and the 409 says so."
         ),
         examples=STEP_EXAMPLES["close"],
     )

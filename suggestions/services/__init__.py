@@ -19,6 +19,8 @@ from suggestions.services.closing import (
     suggestion_publish,
     suggestion_rate,
     suggestion_revisit,
+    suggestion_settle_round,
+    suggestions_settle_lapsed_rounds,
 )
 from suggestions.services.handling import (
     co_opinion_send,
@@ -60,9 +62,11 @@ __all__ = [
     "suggestion_register",
     "suggestion_reject",
     "suggestion_revisit",
+    "suggestion_settle_round",
     "suggestion_submit",
     "suggestion_update_draft",
     "suggestion_withdraw",
     "suggestions_assign_bulk",
+    "suggestions_settle_lapsed_rounds",
     "validate_upload",
 ]

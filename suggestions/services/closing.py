@@ -4,21 +4,26 @@ Only the lead deputy (领衔代表) rates, through their own login. Co-signers r
 rate: one rating per answer keeps the satisfaction rate's denominator a count of answers, and a joint
 suggestion's signers agree among themselves before their lead deputy rates. No rating is ever assumed: an
 answer left unrated past its window is closed by staff as unrated and never counts as satisfied.
+
+With parallel units the deputy may rate one answer unsatisfied and leave another unrated. Once the rating window
+has passed, that round is settled as a rated one would be: the unsatisfying units handle it again, the unrated
+answers stay unrated. It is never closed, since DOMAIN §2 sends an unsatisfied result back to re-handling.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, When
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, When
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from congress.models import Role, User
+from congress.models import Body, Role, User
 from congress.permissions import body_in_scope
 from congress.services import record_event
 from congress.workflow import WorkflowError, ensure, ensure_transition
@@ -33,6 +38,7 @@ from suggestions.permissions import (
     can_revisit,
 )
 from suggestions.services._common import (
+    ANSWERING_ROLES,
     deputy_url,
     ensure_status,
     lock_suggestion,
@@ -59,6 +65,8 @@ TAKEN_ON_STATUSES = (
     Suggestion.Status.CLOSED,
     Suggestion.Status.REVISITED,
 )
+# Lapsed rounds are settled this many at a time, each in its own transaction.
+SETTLE_BATCH = 200
 
 
 @transaction.atomic
@@ -103,9 +111,12 @@ def suggestion_rate(*, answer_id: int, actor: User, attitude: str, result: str, 
             "late": answer.rating_due is not None and timezone.localdate() > answer.rating_due,
         },
     )
-    ratings = {a.pk: (rating if a.pk == answer.pk else next(iter(a.ratings.all()), None)) for a in answers}
+    ratings = {a.pk: (rating if a.pk == answer.pk else _rating_of(a)) for a in answers}
     if all(ratings.values()):
         _after_round(suggestion, answers, ratings, actor)
+    elif (standing := round_standing(answers, timezone.localdate(), ratings)).lapsed:
+        # A late rating: the window of the answers still unrated has passed too, so nothing is left to wait for.
+        _settle(suggestion, standing, actor=actor)
     return rating
 
 
@@ -123,25 +134,68 @@ def latest_rating_of(suggestion: Suggestion) -> str | None:
     )
 
 
+def _rating_of(answer: Answer) -> Rating | None:
+    """Return the answer's rating from its loaded ratings, or None while it is unrated."""
+    return next(iter(answer.ratings.all()), None)
+
+
+@dataclass(frozen=True)
+class RoundStanding:
+    """Where the deputy's rating of a round stands while it is not fully rated."""
+
+    unsatisfied: list[Answer]
+    unrated: list[Answer]
+    # The last day the deputy may still rate an unrated answer; None once none may be.
+    open_until: dt.date | None
+
+    @property
+    def lapsed(self) -> bool:
+        """An answer is rated unsatisfied and the others can no longer be rated in time: settle the round now."""
+        return bool(self.unsatisfied) and self.open_until is None
+
+    @property
+    def closable(self) -> bool:
+        """Nothing is rated unsatisfied and the window has passed: the office may close it unrated."""
+        return not self.unsatisfied and self.open_until is None
+
+    @property
+    def closable_from(self) -> dt.date | None:
+        """Return the first day the office may close it unrated if it stays unrated, or None if that never comes."""
+        if self.unsatisfied or self.open_until is None:
+            return None
+        return self.open_until + dt.timedelta(days=1)
+
+    @property
+    def unsatisfied_units(self) -> list[str]:
+        return [answer.assignment.unit.name for answer in self.unsatisfied]
+
+    @property
+    def unrated_units(self) -> list[str]:
+        return [answer.assignment.unit.name for answer in self.unrated]
+
+
+def round_standing(
+    answers: list[Answer], today: dt.date, ratings: dict[int, Rating | None] | None = None
+) -> RoundStanding:
+    """Return what the round's ratings decide so far: the answers rated unsatisfied, the unrated, the window.
+
+    `answers` are the round's (round_of), with their ratings loaded; `ratings` overrides them by answer id (a
+    rating just given, not in the loaded ones).
+    """
+    rated = {a.pk: (ratings[a.pk] if ratings and a.pk in ratings else _rating_of(a)) for a in answers}
+    unrated = [a for a in answers if rated[a.pk] is None]
+    return RoundStanding(
+        unsatisfied=[a for a in answers if rated[a.pk] and rated[a.pk].result == Rating.Level.UNSATISFIED],
+        unrated=unrated,
+        open_until=max((a.rating_due for a in unrated if a.rating_due and a.rating_due >= today), default=None),
+    )
+
+
 def _after_round(suggestion: Suggestion, answers: list[Answer], ratings: dict, actor: User) -> None:
     unsatisfied = [a for a in answers if ratings[a.pk].result == Rating.Level.UNSATISFIED]
     follow_up = [a for a in answers if a.grade in FOLLOW_UP_GRADES]
     if unsatisfied:
-        due = rehandling_due(policy_for(suggestion.body), timezone.localdate())
-        _reopen(suggestion, unsatisfied, answer_due=due, status=Suggestion.Status.REHANDLING, actor=actor)
-        notify_after_commit(
-            unit_people_ids(a.assignment.unit_id for a in unsatisfied),
-            kind="suggestion_rehandling",
-            title=_("The deputy is not satisfied; handle it again and answer by %(date)s: %(title)s")
-            % {"date": date_format(due), "title": suggestion.title},
-            url=staff_url(suggestion.pk),
-        )
-        notify_after_commit(
-            staff_ids(suggestion.body),
-            kind="suggestion_rehandling",
-            title=_("A deputy rated an answer unsatisfied: %(title)s") % {"title": suggestion.title},
-            url=staff_url(suggestion.pk),
-        )
+        _send_back(suggestion, unsatisfied, actor=actor)
     elif follow_up:
         # Follow-up has no fixed date: the unit answers again when the matter is solved.
         _reopen(suggestion, follow_up, answer_due=None, status=Suggestion.Status.FOLLOW_UP, actor=actor)
@@ -155,7 +209,51 @@ def _after_round(suggestion: Suggestion, answers: list[Answer], ratings: dict, a
         _close(suggestion, actor=actor, note="", data={"rated": True})
 
 
-def _reopen(suggestion: Suggestion, answers: list[Answer], *, answer_due, status: str, actor: User) -> None:
+def _send_back(
+    suggestion: Suggestion, unsatisfied: list[Answer], *, actor: User | None, data: dict | None = None
+) -> dt.date:
+    """Reopen handling for the units whose answers were rated unsatisfied; return their new answer's due date."""
+    due = rehandling_due(policy_for(suggestion.body), timezone.localdate())
+    _reopen(suggestion, unsatisfied, answer_due=due, status=Suggestion.Status.REHANDLING, actor=actor, data=data)
+    notify_after_commit(
+        unit_people_ids(a.assignment.unit_id for a in unsatisfied),
+        kind="suggestion_rehandling",
+        title=_("The deputy is not satisfied; handle it again and answer by %(date)s: %(title)s")
+        % {"date": date_format(due), "title": suggestion.title},
+        url=staff_url(suggestion.pk),
+    )
+    notify_after_commit(
+        staff_ids(suggestion.body),
+        kind="suggestion_rehandling",
+        title=_("A deputy rated an answer unsatisfied: %(title)s") % {"title": suggestion.title},
+        url=staff_url(suggestion.pk),
+    )
+    return due
+
+
+def _settle(suggestion: Suggestion, standing: RoundStanding, *, actor: User | None) -> dt.date:
+    """Send a lapsed round back for re-handling; the answers left unrated stay so and are recorded as such."""
+    return _send_back(
+        suggestion,
+        standing.unsatisfied,
+        actor=actor,
+        data={
+            # Kept unrated, never counted as satisfied: the deputy may still rate them in the next round.
+            "unrated_answers": [answer.pk for answer in standing.unrated],
+            "unrated_unit_names": standing.unrated_units,
+        },
+    )
+
+
+def _reopen(
+    suggestion: Suggestion,
+    answers: list[Answer],
+    *,
+    answer_due,
+    status: str,
+    actor: User | None,
+    data: dict | None = None,
+) -> None:
     ensure_transition(suggestion, to=status)
     assignment_ids = [a.assignment_id for a in answers]
     for assignment in Assignment.objects.select_for_update().filter(pk__in=assignment_ids):
@@ -178,6 +276,7 @@ def _reopen(suggestion: Suggestion, answers: list[Answer], *, answer_due, status
             # The names as they were, for the timeline: a unit renamed later does not rewrite history.
             "unit_names": [answer.assignment.unit.name for answer in answers],
             "answer_due": answer_due.isoformat() if answer_due else None,
+            **(data or {}),
         },
     )
 
@@ -218,9 +317,7 @@ def _close(suggestion: Suggestion, *, actor: User, note: str, data: dict) -> Non
 
 def rating_open_until(latest: Iterable[Answer], today: dt.date) -> dt.date | None:
     """Return the last day the deputy may still rate an unrated answer of the round, or None once none may be."""
-    return max(
-        (a.rating_due for a in latest if a.rating_due and a.rating_due >= today and not a.ratings.all()), default=None
-    )
+    return round_standing(list(latest), today).open_until
 
 
 def awaiting_second_answer(suggestion: Suggestion, answers: Iterable[Answer] | None = None) -> list[Answer]:
@@ -241,6 +338,19 @@ def awaiting_second_answer(suggestion: Suggestion, answers: Iterable[Answer] | N
     return [answer for answer in latest if answer.grade in FOLLOW_UP_GRADES and answer.kind != Answer.Kind.FOLLOW_UP]
 
 
+def close_standing(suggestion: Suggestion, answers: Iterable[Answer] | None = None) -> RoundStanding | None:
+    """Return why the answered suggestion cannot be closed today (the round's standing), or None when nothing stops it.
+
+    Inside the rating window the office must wait; an answer rated unsatisfied sends it back to re-handling instead.
+    `answers` are the suggestion's answers already loaded, oldest first, with their ratings (the detail page's).
+    """
+    if suggestion.status != Suggestion.Status.ANSWERED:
+        return None
+    latest = round_answers(suggestion) if answers is None else round_of(answers)
+    standing = round_standing(latest, timezone.localdate())
+    return None if standing.closable else standing
+
+
 def grades_of(answers: list[Answer]) -> str:
     """Return the answers' grades for a message: "C", or "B、C" when parallel units graded differently."""
     return "、".join(sorted({answer.grade for answer in answers}))
@@ -253,14 +363,26 @@ def reason_required_message(awaiting: list[Answer]) -> str:
     ) % {"grade": grades_of(awaiting)}
 
 
-@transaction.atomic
 def suggestion_close(*, suggestion_id: int, actor: User, note: str = "") -> Suggestion:
     """Close a suggestion under follow-up, or an answered one whose rating window passed without a rating.
 
     A B or C matter may never be solved within the term, so the office may close it before the second answer,
     whether the deputy rated the answer (under follow-up) or let the rating window pass (closed unrated), but
     never silently: it says why, the deputy receives the reason, and the record keeps that it was so.
+
+    An answer rated unsatisfied is never closed: inside the window the close is refused; after it, the round is
+    settled instead (the unsatisfying units handle it again) and the close is still refused, saying so. That
+    refusal is raised once the re-handling has committed, so call this outside any transaction of your own.
     """
+    with transaction.atomic():
+        suggestion, sent_back = _close_or_send_back(suggestion_id=suggestion_id, actor=actor, note=note)
+    if sent_back:
+        raise WorkflowError(sent_back)
+    return suggestion
+
+
+def _close_or_send_back(*, suggestion_id: int, actor: User, note: str) -> tuple[Suggestion, str]:
+    """Close the suggestion and return it with "", or settle its lapsed round and return why it was not closed."""
     suggestion = lock_suggestion(suggestion_id)
     ensure_transition(suggestion, to=Suggestion.Status.CLOSED)
     ensure(can_close(actor, suggestion))
@@ -268,21 +390,117 @@ def suggestion_close(*, suggestion_id: int, actor: User, note: str = "") -> Sugg
     latest = round_answers(suggestion)
     data: dict = {"rated": suggestion.status == Suggestion.Status.FOLLOW_UP}
     if suggestion.status == Suggestion.Status.ANSWERED:
-        # Checked before the reason: inside the window no reason lets the office close it.
-        if open_until := rating_open_until(latest, timezone.localdate()):
+        standing = round_standing(latest, timezone.localdate())
+        # Checked before the reason: neither an unsatisfied rating nor the open window lets a reason close it.
+        if standing.unsatisfied and standing.open_until:
+            raise WorkflowError(unsatisfied_round_message(standing))
+        if standing.lapsed:
+            due = _settle(suggestion, standing, actor=actor)
+            return suggestion, sent_back_message(standing, due)
+        if standing.open_until:
             raise WorkflowError(
                 _("The deputy may rate until %(date)s; it can be closed unrated only after that.")
-                % {"date": date_format(open_until)}
+                % {"date": date_format(standing.open_until)}
             )
         # Recorded as unrated: it never counts as satisfied.
-        data["unrated_answers"] = [a.pk for a in latest if not a.ratings.all()]
+        data["unrated_answers"] = [a.pk for a in standing.unrated]
     if awaiting := awaiting_second_answer(suggestion, latest):
         note = require_text(note, "note", reason_required_message(awaiting))
         # The lead unit's grade when it is among them: the one the suggestion carries.
         shown = next((a for a in awaiting if a.assignment.role == Assignment.Role.LEAD), awaiting[0])
         data |= {"without_second_answer": True, "grade": shown.grade, "awaiting_answers": [a.pk for a in awaiting]}
     _close(suggestion, actor=actor, note=note, data=data)
+    return suggestion, ""
+
+
+def unsatisfied_round_message(standing: RoundStanding) -> str:
+    """Return why a round with an unsatisfied rating cannot be closed while the deputy may still rate."""
+    return _(
+        "The deputy rated the answer of %(units)s unsatisfied, so it goes back to re-handling, not to closing: "
+        "once the other answers are rated, or after %(date)s if they are not."
+    ) % {"units": "、".join(standing.unsatisfied_units), "date": date_format(standing.open_until)}
+
+
+def sent_back_message(standing: RoundStanding, due: dt.date) -> str:
+    """Return what the office is told when closing a lapsed round with an unsatisfied rating sent it back instead."""
+    return _(
+        "Not closed: the deputy rated the answer of %(units)s unsatisfied, so it has gone back to %(units)s for "
+        "re-handling, to be answered again by %(date)s."
+    ) % {"units": "、".join(standing.unsatisfied_units), "date": date_format(due)}
+
+
+@transaction.atomic
+def suggestion_settle_round(*, suggestion_id: int, actor: User | None = None) -> Suggestion:
+    """Send back for re-handling an answered suggestion whose round lapsed with an answer rated unsatisfied.
+
+    The deputy rated one parallel unit's answer unsatisfied and left another unrated past the rating window: the
+    round is decided as if rated, the unsatisfying units handle it again and the unrated answers stay unrated.
+    `actor` is the office's person who asked, or None for the portal's own hourly sweep.
+    """
+    suggestion = lock_suggestion(suggestion_id)
+    ensure_transition(suggestion, to=Suggestion.Status.REHANDLING)
+    if actor is not None:
+        # The office that would otherwise close it.
+        ensure(can_close(actor, suggestion))
+    standing = round_standing(round_answers(suggestion), timezone.localdate())
+    if not standing.unsatisfied:
+        raise WorkflowError(_("No answer of this round is rated unsatisfied: there is nothing to send back."))
+    if standing.open_until:
+        raise WorkflowError(unsatisfied_round_message(standing))
+    _settle(suggestion, standing, actor=actor)
     return suggestion
+
+
+def lapsed_rounds(today: dt.date) -> QuerySet[Suggestion]:
+    """Return the answered suggestions whose round has an answer rated unsatisfied and none left to rate in time.
+
+    Exactly what suggestion_settle_round settles, found in one query rather than by reading each round.
+    """
+    superseded = Answer.objects.filter(assignment_id=OuterRef("answer__assignment_id")).filter(
+        Q(answered_at__gt=OuterRef("answer__answered_at"))
+        | Q(answered_at=OuterRef("answer__answered_at"), pk__gt=OuterRef("answer_id"))
+    )
+    # On the round's answers only (round_of): a unit's latest, answering and not re-routed away.
+    unsatisfied = (
+        Rating.objects.filter(
+            answer__suggestion_id=OuterRef("pk"),
+            result=Rating.Level.UNSATISFIED,
+            answer__assignment__role__in=ANSWERING_ROLES,
+        )
+        .exclude(answer__assignment__status=Assignment.Status.WITHDRAWN)
+        .filter(~Exists(superseded))
+    )
+    # Every answer yet unrated is its unit's latest: an answer is superseded only once its round was decided or
+    # settled, when it had been rated (or reopened for being rated unsatisfied).
+    still_open = Answer.objects.filter(suggestion_id=OuterRef("pk"), rating_due__gte=today, ratings__isnull=True)
+    # Body by body, so the worklist index (body, status, due_date) finds the few among a province's suggestions;
+    # an answered suggestion's due date is its rating window's last day.
+    return Suggestion.objects.filter(
+        Q(due_date__lt=today) | Q(due_date__isnull=True),
+        body_id__in=list(Body.objects.values_list("pk", flat=True)),
+        status=Suggestion.Status.ANSWERED,
+    ).filter(Exists(unsatisfied), ~Exists(still_open))
+
+
+def suggestions_settle_lapsed_rounds(*, batch: int = SETTLE_BATCH) -> int:
+    """Settle every lapsed round with an unsatisfied rating (suggestion_settle_round); return how many were settled.
+
+    Beat runs it hourly. What is due is read from the database each time, so a missed run is caught up by the next
+    and a second run finds nothing left; a round rated or closed meanwhile is skipped.
+    """
+    candidates = lapsed_rounds(timezone.localdate()).order_by("pk").values_list("pk", flat=True)
+    settled, after = 0, 0
+    while True:
+        ids = list(candidates.filter(pk__gt=after)[:batch])
+        for pk in ids:
+            try:
+                suggestion_settle_round(suggestion_id=pk)
+            except WorkflowError:
+                continue
+            settled += 1
+        if len(ids) < batch:
+            return settled
+        after = ids[-1]
 
 
 @transaction.atomic

@@ -292,4 +292,4 @@ class RevisitForm(ActionForm):
 
 
 class ConfirmForm(ActionForm):
-    """A button with nothing to fill in (archive)."""
+    """A button with nothing to fill in (archive; send a lapsed round back for re-handling)."""

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/prioritize/", views.suggestion_prioritize, name="prioritize"),
     path("<int:pk>/publish/", views.suggestion_publish, name="publish"),
     path("<int:pk>/close/", views.suggestion_close, name="close"),
+    path("<int:pk>/settle-round/", views.suggestion_settle_round, name="settle_round"),
     path("<int:pk>/revisit/", views.suggestion_revisit, name="revisit"),
     path("<int:pk>/archive/", views.suggestion_archive, name="archive"),
     path("assignments/<int:pk>/decide-reroute/", views.assignment_decide_reroute, name="decide_reroute"),

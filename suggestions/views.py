@@ -20,6 +20,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -48,7 +49,7 @@ from suggestions.forms import (
 )
 from suggestions.models import Answer, Assignment, Attachment, ExtensionRequest, Signer, Suggestion
 from suggestions.search import possible_duplicates
-from suggestions.services.closing import TAKEN_ON_STATUSES
+from suggestions.services.closing import TAKEN_ON_STATUSES, close_standing
 
 PER_PAGE = 50
 # The list's filter bar shows the everyday filters; these open under "more filters".
@@ -278,7 +279,14 @@ def _staff_forms(user: User, suggestion: Suggestion, bound: dict[str, Any]) -> d
     offer("prioritize", PrioritizeForm, status in TAKEN_ON_STATUSES and permissions.can_prioritize(user, suggestion))
     publishable = status in (*TAKEN_ON_STATUSES, Status.ARCHIVED)
     offer("publish", PublishForm, publishable and permissions.can_publish(user, suggestion))
-    offer("close", CloseForm, Status.CLOSED in allowed and permissions.can_close(user, suggestion))
+    may_close = Status.CLOSED in allowed and permissions.can_close(user, suggestion)
+    # Offer only what closing would do: inside the rating window it refuses, and an unsatisfied rating sends the
+    # suggestion back to re-handling instead. The page says which, and when.
+    if may_close and (standing := close_standing(suggestion, suggestion.answers.all())):
+        may_close = False
+        forms["close_standing"] = standing
+        offer("settle_round", ConfirmForm, standing.lapsed)
+    offer("close", CloseForm, may_close)
     offer("revisit", RevisitForm, Status.REVISITED in allowed and permissions.can_revisit(user, suggestion))
     offer("archive", ConfirmForm, Status.ARCHIVED in allowed and permissions.can_archive(user, suggestion))
     if "publish" in forms and not forms["publish"].is_bound:
@@ -488,6 +496,18 @@ def suggestion_close(request: HttpRequest, pk: int) -> HttpResponse:
         return _("Closed.")
 
     return _act(request, pk, name="close", form_class=CloseForm, allowed=permissions.can_close, apply=apply)
+
+
+@login_required
+@require_POST
+def suggestion_settle_round(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send back for re-handling now what the hourly sweep would: a lapsed round with an unsatisfied rating."""
+
+    def apply(suggestion: Suggestion, data: dict) -> str:
+        done = services.suggestion_settle_round(suggestion_id=suggestion.pk, actor=request.user)
+        return _("Sent back for re-handling, to be answered again by %(date)s.") % {"date": date_format(done.due_date)}
+
+    return _act(request, pk, name="settle_round", form_class=ConfirmForm, allowed=permissions.can_close, apply=apply)
 
 
 @login_required

@@ -1008,17 +1008,19 @@ def test_closing_unrated_an_a_answer_keeps_its_optional_note(client, cast):
     assert "已办结" in last and "未评价" in last
 
 
-def test_inside_the_rating_window_a_c_answer_asks_no_reason_and_closing_is_a_clear_conflict(client, cast):
+def test_inside_the_rating_window_the_page_says_when_it_becomes_closable_and_closing_is_a_clear_conflict(client, cast):
     with time_machine.travel(ANSWERED_ON, tick=False):
         answered = drive(cast, to=Status.ANSWERED, grade=Answer.Grade.C)
     with time_machine.travel(IN_THE_WINDOW, tick=False):
         client.force_login(cast.staff)
-        form = _close_form(page_text(client.get(detail_url(answered))))
+        page = page_text(client.get(detail_url(answered)))
         blank = client.post(reverse("suggestions:close", args=[answered.pk]), {})
         with_reason = client.post(reverse("suggestions:close", args=[answered.pk]), {"close-note": CLOSE_REASON})
 
-    # The window, not a missing reason, is what stops it: no reason would let it close yet.
-    assert "required" not in form and "未作第二次答复" not in form
+    # No form that could only fail: the page says from when it can be closed unrated.
+    assert 'data-testid="close-form"' not in page and "未作第二次答复" not in page
+    assert "自2025-04-01起可以未评价办结" in page
+    # The window, not a missing reason, is what stops a close posted all the same: no reason would let it close yet.
     assert blank.status_code == with_reason.status_code == 409
     assert "代表可在2025年3月31日前评价" in page_text(blank)
     answered.refresh_from_db()

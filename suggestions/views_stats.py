@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_GET
 from congress.filters import NameFilterField, SessionFilterField, UnitFilterField
 from congress.forms import DATE_INPUT, StyledForm
 from congress.models import CongressSession, Unit
-from congress.querysets import in_scope
+from congress.querysets import for_viewer, in_scope
 from suggestions import stats
 from suggestions.export import export_stats
 from suggestions.models import Category
@@ -76,17 +77,8 @@ class StatsFilterForm(StyledForm):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # Only the columns the labels show, as the staff list's filters load them: a province offers 300 units.
-        self.fields["session"].queryset = (
-            CongressSession.objects.visible_to(user)
-            .select_related("term")
-            .only("number", "term__number")
-            .order_by("-start_date", "-pk")
-        )
-        units = Unit.objects.visible_to(user).handling().only("name", "short_name")
-        self.fields["unit"].queryset = units.order_by("sort_order", "name")
-        categories = in_scope(Category.objects.all(), user).only("name")
-        self.fields["category"].queryset = categories.order_by("sort_order", "name")
+        for name, queryset in for_viewer("suggestion-stats-filters", user, _choice_querysets).items():
+            self.fields[name].queryset = queryset
 
     def clean(self):
         data = super().clean()
@@ -94,6 +86,18 @@ class StatsFilterForm(StyledForm):
         if start and end and start > end:
             self.add_error("assigned_to", _("The end of the period must not be before its start."))
         return data
+
+
+def _choice_querysets(user) -> dict[str, QuerySet]:
+    """The statistics filters' choice lists for `user`, only the columns the labels show (a province has 300 units)."""
+    return {
+        "session": CongressSession.objects.visible_to(user)
+        .select_related("term")
+        .only("number", "term__number")
+        .order_by("-start_date", "-pk"),
+        "unit": Unit.objects.visible_to(user).handling().only("name", "short_name").order_by("sort_order", "name"),
+        "category": in_scope(Category.objects.all(), user).only("name").order_by("sort_order", "name"),
+    }
 
 
 @dataclass(frozen=True)

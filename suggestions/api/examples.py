@@ -620,13 +620,15 @@ CLOSE_REASON_REQUIRED = "该建议答复为%(grade)s类，此后尚未作第二�
 # The 409 of closing unrated while the deputy may still rate (suggestion_close), in zh-hans.
 RATING_WINDOW_OPEN = "代表可在%(date)s前评价，期满仍未评价的方可办结。"
 # The 409s of closing an answered suggestion whose round has an answer rated unsatisfied (suggestion_close), in
-# zh-hans: while the deputy may still rate the others, and once the window has passed and it went back instead.
+# zh-hans: while the deputy may still rate the others, and once the window has passed (nothing is changed: the
+# office sends it back from the suggestion's page, or the hourly sweep does).
 UNSATISFIED_ROUND = (
     "代表对%(units)s的答复评价为不满意，该建议应重新办理，不能办结：其余答复评价后即退回重新办理；"
     "至%(date)s仍未评价的，期满后退回。"
 )
-SENT_BACK_FOR_REHANDLING = (
-    "未办结：代表对%(units)s的答复评价为不满意，已退回%(units)s重新办理，须于%(date)s前重新答复。"
+LAPSED_UNSATISFIED_ROUND = (
+    "不能办结：代表对%(units)s的答复评价为不满意，该建议应退回%(units)s重新办理。"
+    "可在建议页面点击“现在退回重新办理”立即退回，否则系统将在一小时内自动退回。"
 )
 # A step that takes no body still refuses one that is not a JSON object (or empty).
 NOT_AN_OBJECT = {"non_field_errors": ["无效数据。期待为字典类型，得到的是 list 。"]}
@@ -819,11 +821,11 @@ STEP_EXAMPLES: dict[str, list[OpenApiExample]] = {
             summary="A parallel unit's answer is rated unsatisfied, another not yet: it goes back, never to closing",
         ),
         error_example(
-            "SentBackForRehandling",
+            "UnsatisfiedRoundLapsed",
             409,
             code="conflict",
-            message=SENT_BACK_FOR_REHANDLING % {"units": "县住建局", "date": "2025年6月16日"},
-            summary="The rating window passed with an answer rated unsatisfied: sent back for re-handling, not closed",
+            message=LAPSED_UNSATISFIED_ROUND % {"units": "县住建局"},
+            summary="The window passed with an answer rated unsatisfied: nothing changed, it goes back to re-handling",
         ),
     ],
     "revisit": [

@@ -422,8 +422,9 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
             "(under follow-up) or not (closed unrated); closing before that answer needs a note saying why (without "
             "one: 400, naming note), which the deputy receives and the record keeps. After the second answer, and "
             "for an unrated grade A or D answer, the note is optional. An answer rated unsatisfied is never closed "
-            "(409 naming its units): while the deputy may still rate the other answers it waits for them; after the "
-            "rating window the suggestion goes back to those units for re-handling instead, and the 409 says so."
+            "(409 naming its units, and nothing is changed): while the deputy may still rate the other answers it "
+            "waits for them; after the rating window it goes back to those units for re-handling instead, which the "
+            "office may do at once from the suggestion's page, or the portal does within the hour."
         ),
         examples=STEP_EXAMPLES["close"],
     )

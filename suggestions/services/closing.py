@@ -211,8 +211,8 @@ def _after_round(suggestion: Suggestion, answers: list[Answer], ratings: dict, a
 
 def _send_back(
     suggestion: Suggestion, unsatisfied: list[Answer], *, actor: User | None, data: dict | None = None
-) -> dt.date:
-    """Reopen handling for the units whose answers were rated unsatisfied; return their new answer's due date."""
+) -> None:
+    """Reopen handling for the units whose answers were rated unsatisfied, with the re-handling deadline."""
     due = rehandling_due(policy_for(suggestion.body), timezone.localdate())
     _reopen(suggestion, unsatisfied, answer_due=due, status=Suggestion.Status.REHANDLING, actor=actor, data=data)
     notify_after_commit(
@@ -228,12 +228,11 @@ def _send_back(
         title=_("A deputy rated an answer unsatisfied: %(title)s") % {"title": suggestion.title},
         url=staff_url(suggestion.pk),
     )
-    return due
 
 
-def _settle(suggestion: Suggestion, standing: RoundStanding, *, actor: User | None) -> dt.date:
+def _settle(suggestion: Suggestion, standing: RoundStanding, *, actor: User | None) -> None:
     """Send a lapsed round back for re-handling; the answers left unrated stay so and are recorded as such."""
-    return _send_back(
+    _send_back(
         suggestion,
         standing.unsatisfied,
         actor=actor,
@@ -363,6 +362,7 @@ def reason_required_message(awaiting: list[Answer]) -> str:
     ) % {"grade": grades_of(awaiting)}
 
 
+@transaction.atomic
 def suggestion_close(*, suggestion_id: int, actor: User, note: str = "") -> Suggestion:
     """Close a suggestion under follow-up, or an answered one whose rating window passed without a rating.
 
@@ -370,19 +370,9 @@ def suggestion_close(*, suggestion_id: int, actor: User, note: str = "") -> Sugg
     whether the deputy rated the answer (under follow-up) or let the rating window pass (closed unrated), but
     never silently: it says why, the deputy receives the reason, and the record keeps that it was so.
 
-    An answer rated unsatisfied is never closed: inside the window the close is refused; after it, the round is
-    settled instead (the unsatisfying units handle it again) and the close is still refused, saying so. That
-    refusal is raised once the re-handling has committed, so call this outside any transaction of your own.
+    An answer rated unsatisfied is never closed, inside the window or after it: the close is refused and changes
+    nothing. After the window the refusal says how it goes back to re-handling instead (suggestion_settle_round).
     """
-    with transaction.atomic():
-        suggestion, sent_back = _close_or_send_back(suggestion_id=suggestion_id, actor=actor, note=note)
-    if sent_back:
-        raise WorkflowError(sent_back)
-    return suggestion
-
-
-def _close_or_send_back(*, suggestion_id: int, actor: User, note: str) -> tuple[Suggestion, str]:
-    """Close the suggestion and return it with "", or settle its lapsed round and return why it was not closed."""
     suggestion = lock_suggestion(suggestion_id)
     ensure_transition(suggestion, to=Suggestion.Status.CLOSED)
     ensure(can_close(actor, suggestion))
@@ -392,11 +382,10 @@ def _close_or_send_back(*, suggestion_id: int, actor: User, note: str) -> tuple[
     if suggestion.status == Suggestion.Status.ANSWERED:
         standing = round_standing(latest, timezone.localdate())
         # Checked before the reason: neither an unsatisfied rating nor the open window lets a reason close it.
-        if standing.unsatisfied and standing.open_until:
-            raise WorkflowError(unsatisfied_round_message(standing))
-        if standing.lapsed:
-            due = _settle(suggestion, standing, actor=actor)
-            return suggestion, sent_back_message(standing, due)
+        if standing.unsatisfied:
+            raise WorkflowError(
+                lapsed_round_message(standing) if standing.lapsed else unsatisfied_round_message(standing)
+            )
         if standing.open_until:
             raise WorkflowError(
                 _("The deputy may rate until %(date)s; it can be closed unrated only after that.")
@@ -410,7 +399,7 @@ def _close_or_send_back(*, suggestion_id: int, actor: User, note: str) -> tuple[
         shown = next((a for a in awaiting if a.assignment.role == Assignment.Role.LEAD), awaiting[0])
         data |= {"without_second_answer": True, "grade": shown.grade, "awaiting_answers": [a.pk for a in awaiting]}
     _close(suggestion, actor=actor, note=note, data=data)
-    return suggestion, ""
+    return suggestion
 
 
 def unsatisfied_round_message(standing: RoundStanding) -> str:
@@ -421,12 +410,13 @@ def unsatisfied_round_message(standing: RoundStanding) -> str:
     ) % {"units": "、".join(standing.unsatisfied_units), "date": date_format(standing.open_until)}
 
 
-def sent_back_message(standing: RoundStanding, due: dt.date) -> str:
-    """Return what the office is told when closing a lapsed round with an unsatisfied rating sent it back instead."""
+def lapsed_round_message(standing: RoundStanding) -> str:
+    """Return why a lapsed round with an unsatisfied rating cannot be closed, and how it goes back instead."""
     return _(
-        "Not closed: the deputy rated the answer of %(units)s unsatisfied, so it has gone back to %(units)s for "
-        "re-handling, to be answered again by %(date)s."
-    ) % {"units": "、".join(standing.unsatisfied_units), "date": date_format(due)}
+        "It cannot be closed: the deputy rated the answer of %(units)s unsatisfied, so it goes back to %(units)s "
+        "for re-handling. The office may send it back now from the suggestion's page (“Send back for re-handling "
+        "now”); otherwise the portal does so within the hour."
+    ) % {"units": "、".join(standing.unsatisfied_units)}
 
 
 @transaction.atomic

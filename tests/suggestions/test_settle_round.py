@@ -1,8 +1,8 @@
 """A parallel answer rated unsatisfied beside one left unrated: after the rating window it goes back, never closed.
 
 DOMAIN §2: unsatisfied → re-handling. The round is decided once every answer is rated; when the deputy leaves one
-unrated past the window, the round is settled as if it were decided, by the hourly sweep, by the office, or by
-the office's attempt to close it, and the unrated answer stays unrated.
+unrated past the window, the round is settled as if it were decided, by the hourly sweep, by the office or by a
+late rating, and the unrated answer stays unrated. The office's attempt to close it is refused and changes nothing.
 """
 
 from __future__ import annotations
@@ -21,9 +21,14 @@ from congress.celery import app as celery_app
 from congress.models import Event, Notification
 from congress.workflow import WorkflowError
 from suggestions import services, tasks
-from suggestions.api.examples import SENT_BACK_FOR_REHANDLING, UNSATISFIED_ROUND
+from suggestions.api.examples import LAPSED_UNSATISFIED_ROUND, UNSATISFIED_ROUND
 from suggestions.models import Answer, Assignment, Rating, Suggestion
-from suggestions.services.closing import RoundStanding, lapsed_rounds, sent_back_message, unsatisfied_round_message
+from suggestions.services.closing import (
+    RoundStanding,
+    lapsed_round_message,
+    lapsed_rounds,
+    unsatisfied_round_message,
+)
 from tests.api.helpers import as_person
 from tests.suggestions.factories import assignment_of, drive, loop_cast
 
@@ -223,11 +228,14 @@ def test_inside_the_window_closing_an_unsatisfied_round_is_refused_naming_the_un
 
 
 @pytest.mark.usefixtures("english")
-def test_after_the_window_closing_an_unsatisfied_round_sends_it_back_instead_and_says_so(
+def test_after_the_window_closing_an_unsatisfied_round_is_refused_saying_how_it_goes_back(
     cast, django_capture_on_commit_callbacks
 ):
-    # Given the lapsed round; when the office closes it (a page loaded before the window passed)
+    # Given the lapsed round, not yet swept
     suggestion, lead, _parallel = half_rated(cast)
+    before = record(suggestion)
+
+    # When the office closes it
     with (
         time_machine.travel(AFTER_THE_WINDOW, tick=False),
         django_capture_on_commit_callbacks(execute=True),
@@ -235,11 +243,17 @@ def test_after_the_window_closing_an_unsatisfied_round_sends_it_back_instead_and
     ):
         services.suggestion_close(suggestion_id=suggestion.pk, actor=cast.staff, note="代表逾期未评价")
 
-    # Then it is not closed: it went back to the unsatisfying unit, and the office is told so
+    # Then it is refused, saying how it goes back, and nothing is changed: a 409 is a step not taken
     assert str(refused.value) == (
-        "Not closed: the deputy rated the answer of 县住建局 unsatisfied, so it has gone back to 县住建局 for "
-        "re-handling, to be answered again by June 3, 2025."
+        "It cannot be closed: the deputy rated the answer of 县住建局 unsatisfied, so it goes back to 县住建局 for "
+        "re-handling. The office may send it back now from the suggestion's page (“Send back for re-handling now”); "
+        "otherwise the portal does so within the hour."
     )
+    assert record(suggestion) == before
+
+    # And the office's send-back then does what the refusal said, once
+    with time_machine.travel(AFTER_THE_WINDOW, tick=False), django_capture_on_commit_callbacks(execute=True):
+        services.suggestion_settle_round(suggestion_id=suggestion.pk, actor=cast.staff)
     assert_sent_back(cast, suggestion, lead, actor=cast.staff)
     assert "suggestion_closed" not in Notification.objects.filter(recipient=cast.deputy).values_list("kind", flat=True)
 
@@ -382,18 +396,23 @@ def test_after_the_window_the_page_offers_to_send_it_back_now_and_the_timeline_n
     assert "县住建局" in last and "评价期限内未评价：县交通运输局" in last
 
 
-def test_a_close_posted_from_a_stale_page_after_the_window_shows_it_went_back(
+def test_a_close_posted_from_a_stale_page_after_the_window_is_refused_and_offers_to_send_it_back(
     client, cast, django_capture_on_commit_callbacks
 ):
-    suggestion, lead, _parallel = half_rated(cast)
+    suggestion, _lead, _parallel = half_rated(cast)
+    before = record(suggestion)
     client.force_login(cast.staff)
     with time_machine.travel(AFTER_THE_WINDOW, tick=False), django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("suggestions:close", args=[suggestion.pk]), {"close-note": "代表逾期未评价"})
     assert response.status_code == 409
-    assert "未办结：代表对县住建局的答复评价为不满意，已退回县住建局重新办理，须于2025年6月3日前重新答复。" in (
-        response.content.decode()
-    )
-    assert_sent_back(cast, suggestion, lead, actor=cast.staff)
+    page = response.content.decode()
+    assert (
+        "不能办结：代表对县住建局的答复评价为不满意，该建议应退回县住建局重新办理。"
+        "可在建议页面点击“现在退回重新办理”立即退回，否则系统将在一小时内自动退回。"
+    ) in page
+    # The page it shows is the current one, with the button the message names
+    assert 'data-testid="settle-round-form"' in page and 'data-testid="close-form"' not in page
+    assert record(suggestion) == before
 
 
 def test_people_other_than_the_office_cannot_send_it_back_from_the_page(client, cast):
@@ -409,7 +428,7 @@ def test_people_other_than_the_office_cannot_send_it_back_from_the_page(client, 
 # The API
 
 
-def test_the_api_close_refuses_an_unsatisfied_round_with_a_409_and_after_the_window_sends_it_back(
+def test_the_api_close_refuses_an_unsatisfied_round_with_a_409_that_changes_nothing(
     cast, django_capture_on_commit_callbacks
 ):
     from rest_framework.test import APIClient
@@ -430,16 +449,22 @@ def test_the_api_close_refuses_an_unsatisfied_round_with_a_409_and_after_the_win
     }
     assert Suggestion.objects.get(pk=suggestion.pk).status == Status.ANSWERED
 
+    before = record(suggestion)
     with time_machine.travel(AFTER_THE_WINDOW, tick=False), django_capture_on_commit_callbacks(execute=True):
-        sent_back = api.post(url, {}, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
-        again = api.post(url, {}, format="json")
-    assert sent_back.status_code == 409
-    assert sent_back.json()["error"]["message"] == SENT_BACK_FOR_REHANDLING % {
-        "units": "县住建局",
-        "date": "2025年6月3日",
+        lapsed = api.post(url, {}, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert lapsed.status_code == 409
+    assert lapsed.json()["error"] == {
+        "code": "conflict",
+        "message": LAPSED_UNSATISFIED_ROUND % {"units": "县住建局"},
+        "fields": {},
     }
-    assert_sent_back(cast, suggestion, lead, actor=cast.staff)
-    # Asked again, it is simply no longer closable from re-handling.
+    assert record(suggestion) == before
+
+    # And the hourly sweep sends it back, once; asked again, it is simply no longer closable from re-handling
+    with time_machine.travel(AFTER_THE_WINDOW, tick=False), django_capture_on_commit_callbacks(execute=True):
+        assert tasks.settle_lapsed_rounds.delay().get() == 1
+        again = api.post(url, {}, format="json")
+    assert_sent_back(cast, suggestion, lead, actor=None)
     assert again.status_code == 409
     assert Suggestion.objects.get(pk=suggestion.pk).status == Status.REHANDLING
 
@@ -452,10 +477,7 @@ def test_the_schema_examples_carry_the_messages_the_service_writes(cast):
     standing = RoundStanding(unsatisfied=[parallel], unrated=[], open_until=D(2025, 4, 14))
     with translation.override("zh-hans"):
         assert unsatisfied_round_message(standing) == UNSATISFIED_ROUND % {"units": "县住建局", "date": "2025年4月14日"}
-        assert sent_back_message(standing, D(2025, 6, 16)) == SENT_BACK_FOR_REHANDLING % {
-            "units": "县住建局",
-            "date": "2025年6月16日",
-        }
+        assert lapsed_round_message(standing) == LAPSED_UNSATISFIED_ROUND % {"units": "县住建局"}
 
 
 # At once
@@ -478,11 +500,13 @@ def test_the_sweep_the_office_closing_and_a_late_rating_at_once_send_it_back_onc
             lambda: rate(cast, lead, Rating.Level.SATISFIED),
         )
 
-    # Then it goes back to re-handling exactly once, and is never closed; the others are told it changed
-    assert sum(not isinstance(result, Exception) for result in results) <= 1, results
+    # Then the close is refused, whatever it ran before or after, and exactly one of the sweep and the late rating
+    # sends it back; the other is told it changed. It goes back to re-handling once and is never closed.
+    assert isinstance(results[1], WorkflowError), results
+    assert sum(not isinstance(result, Exception) for result in results) == 1, results
     assert all(isinstance(result, WorkflowError) for result in results if isinstance(result, Exception)), results
-    assert isinstance(results[1], WorkflowError)
-    assert Event.objects.filter(object_id=suggestion.pk, kind="suggestion_rehandling").count() == 1
+    sent_back = Event.objects.get(object_id=suggestion.pk, kind="suggestion_rehandling")
+    assert sent_back.actor in (None, cast.deputy)
     assert not Event.objects.filter(object_id=suggestion.pk, kind="suggestion_closed").exists()
     fresh = Suggestion.objects.get(pk=suggestion.pk)
     assert fresh.status == Status.REHANDLING

@@ -1,29 +1,21 @@
-"""The demo county's suggestions: the 5th session (January 2026), 235 suggestions in every state of the loop.
+"""The demo county's suggestions: the 5th session (January 2026), 235 suggestions in every state of the loop,
+and a few filed between sessions since.
 
 Every suggestion goes through the real services (suggestions.services) as the right person: the lead
 deputy files, submits, withdraws and rates from their own login, co-signers confirm from theirs, office
 staff register, refuse, assign, decide and close, the units' handlers accept, log contacts, send opinions,
 ask for more time and answer. Nothing writes a suggestion's state directly.
 
-The services stamp everything with the present moment and count deadlines from today, and take no date
-argument. So the history is made now and then moved back in time: each storyline has a fixed offset in
-whole weeks (so weekdays stay weekdays), and every date and timestamp of its rows (suggestions, signers,
-assignments, contacts, opinions, extension requests, answers, ratings and their events) is moved back by it,
-one UPDATE per table and storyline. Finished work moves back to the session; work in progress moves back
-only weeks, so its deadlines still run; the overdue storyline moves back to the session too, so its answers
-are months late. Deadlines keep the offsets they were given, so a deadline moved onto a holiday stays there.
-
-Moved back whole, finished work (closed, revisited, archived) would close the day it was assigned. So its steps
-are first spread over the months after assignment (see `_Spread`): each is dated some whole weeks after the
-assignment (accepted within a week, answered well within the three months, rated within the rating window, closed
-on that rating or, after an answer "being solved" is followed up, months later, a fifth more than six months on),
-and what it wrote is moved forward by them before the storyline moves back, never past today. A deadline moves
-with the step that set it, except an extension's date, which counts from the assignment's answer deadline.
-
-The services put their messages in the inboxes only when the seed commits, dated then and naming the
-deadlines as they stood before the move ("rate by 18 December" when the answer is now due on the 11th). The
-last thing the seed does at commit is move those messages back with their suggestions: their dates, and
-every date written in their text, by the same offset (see `shift_messages_back`).
+The services stamp everything with the present moment and take no date argument. So each storyline's steps are
+planned first on working days (`_Days`): the session's suggestions are filed during the session, registered in
+the days after it and assigned at one assignment meeting a few weeks later; finished work then closes at varied
+times (accepted within days, answered well within the three months, rated within the rating window, closed on
+that rating or, after an answer "being solved" is followed up, months later, a fifth more than six months on),
+and the rest stops at its state: overdue and under follow-up from the same meeting, work in progress (and the
+suggestions filed between sessions) planned back from a latest step some weeks before today, so its deadlines
+still run. Every step comes after the one before it and none after today. Then the storylines are driven now,
+each step marked with its day, and moved onto those days with their deadlines counted again by the policy and
+their inbox messages dated with their steps (see congress.demo.history).
 
 The step is skipped when the session already has suggestions: a second run changes nothing.
 """
@@ -31,29 +23,29 @@ The step is skipped when the session already has suggestions: a second run chang
 from __future__ import annotations
 
 import datetime as dt
-import re
-from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.hashers import make_password
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import F, Max
-from django.urls import Resolver404, resolve
+from django.db.models import Max
 from django.utils import timezone
-from django.utils.formats import date_format
 
-from congress.models import CongressSession, Event, Notification, Role, RoleGrant, User
+from congress.demo.history import (
+    History,
+    StepDays,
+    date_messages,
+    move_stamps,
+    redate_deadlines,
+)
+from congress.models import CongressSession, Notification, Role, RoleGrant, User
 from deputies.models import Deputy, Level
 
 if TYPE_CHECKING:
     from congress.demo.county import DemoCounty
 
 SESSION_NUMBER = 5
-SESSION_DAY = dt.date(2026, 1, 14)
 DEPUTY_LOGINS = 40
 
 # Category: (how many, lead unit codes, co-handling unit codes, matters).
@@ -104,13 +96,15 @@ CATEGORIES = {
     ),
 }
 
-# Storylines: (final status, how many). The totals add up to 235.
+# Storylines: (final status, how many). The totals add up to 235. "returned" ends registered again: its lead unit
+# was let go on re-routing, and the office has yet to choose another (未定主办单位).
 PLAN = [
     ("draft", 6),
     ("submitted", 10),
     ("not_registered", 8),
     ("withdrawn", 4),
-    ("registered", 5),
+    ("registered", 3),
+    ("returned", 2),
     ("assigned", 12),
     ("handling", 22),
     ("overdue", 13),
@@ -122,16 +116,34 @@ PLAN = [
     ("archived", 20),
 ]
 PRIORITY_COUNT = 12
+# Suggestions their deputy filed without a category and the office registered as they were (未分类), among those
+# assigned, so the statistics count them.
+UNCATEGORISED = 6
 # Finished work closes at varied times after assignment: most on the rating of the first answer, some once an
 # answer "being solved" (grade B) is followed up and answered again, within six months or (a fifth of all) later,
 # as in Zhong county, which closed 79.6% within six months.
 FINISHED = ("closed", "revisited", "archived")
 LATE_SHARE = 0.2
 SOLVED_LATER_SHARE = 0.15
+# The assignment meeting (交办会), this many working days after the session ends: everything is registered by then.
+MEETING_AFTER_SESSION = 12
 
-# Weeks each storyline is moved back, at most back to the session (see the module docstring).
-RECENT_WEEKS = {"draft": 0, "submitted": 1, "registered": 1, "assigned": 0, "handling": 6, "answered": 1}
-RECENT_WEEKS |= {"rehandling": 4}
+# Weeks before today the latest step of each storyline in progress is dated, so its deadlines still run; the others
+# start at the session.
+RECENT_WEEKS = {"draft": 0, "submitted": 1, "registered": 1, "returned": 1, "assigned": 0, "handling": 6}
+RECENT_WEEKS |= {"answered": 1, "rehandling": 4}
+# Filed between sessions (闭会期间) since the session: (storyline, weeks before today of its latest step, category
+# or None). Finished ones are planned on from their filing, some months back.
+BETWEEN_SESSIONS = [
+    ("submitted", 0, "交通"),
+    ("registered", 0, "生态环境"),
+    ("assigned", 0, "城乡建设"),
+    ("handling", 5, None),
+    ("handling", 9, "农业农村"),
+    ("answered", 1, "社会保障"),
+    ("closed", None, "医疗卫生"),
+    ("closed", None, None),
+]
 
 REJECT_REASONS = [
     ("personal_matter", "所提事项属代表本人亲属的个人诉求，已转相关部门依法处理。"),
@@ -154,6 +166,7 @@ ANSWERS = {
 class _Cast:
     """The logins the storylines act as."""
 
+    body: object  # the congress the suggestions are filed with
     office: User
     leader: User
     deputies: list[Deputy]  # with logins; the demo `deputy` login's own record first
@@ -162,62 +175,36 @@ class _Cast:
 
 
 @dataclass(frozen=True)
-class _Weeks:
-    """How many weeks after its assignment each step of a suggestion is dated."""
+class _Days:
+    """The working day each step of a storyline is dated; None for a step it does not take."""
 
-    accept: int = 0
-    handle: int = 0  # the contacts, the co-handling opinion, an extension
-    answer: int = 0
-    rate: int = 0
-    solved: int | None = None  # the follow-up answer, when the first answer said "being solved"
-    close: int = 0  # the rating that closes it: the first answer's, or the follow-up answer's
-    revisit: int | None = None
-    archive: int | None = None
+    filed: dt.date
+    registered: dt.date | None = None  # or refused, or withdrawn by the deputy
+    assigned: dt.date | None = None
+    reroute: dt.date | None = None  # the lead unit asks to be re-routed
+    rerouted: dt.date | None = None  # the office lets it go
+    accepted: dt.date | None = None
+    handled: dt.date | None = None  # the contacts, the co-handling opinion, an extension
+    answered: dt.date | None = None
+    rated: dt.date | None = None
+    solved: dt.date | None = None  # the follow-up answer, when the first answer said "being solved"
+    closed: dt.date | None = None  # the rating that closes it: the first answer's, or the follow-up answer's
+    revisited: dt.date | None = None
+    archived: dt.date | None = None
 
-
-# Work in progress and storylines that stop short of closing: made in one moment, moved back whole.
-AT_ONCE = _Weeks()
-
-
-@dataclass
-class _Spread:
-    """Dates each step of finished work some weeks after assignment, though the seed makes it all in a moment.
-
-    `later(weeks)` marks that what the services write from then on is dated `weeks` after the suggestion's
-    assignment; `spread_forward` moves it forward by that much. The services' inbox messages are written only at
-    commit, so each mark also notes, at commit, the last message written before it.
-    """
-
-    moments: list[dt.datetime] = field(default_factory=list)
-    weeks: list[int] = field(default_factory=list)
-    message_ids: list[int] = field(default_factory=list)
-    message_weeks: list[int] = field(default_factory=list)
-
-    def later(self, weeks: int) -> None:
-        """Date what the services write from now on `weeks` after the assignment."""
-        if weeks == (self.weeks[-1] if self.weeks else 0):
-            return
-        self.moments.append(timezone.now())
-        self.weeks.append(weeks)
-        transaction.on_commit(lambda: self._mark_messages(weeks))
-
-    def _mark_messages(self, weeks: int) -> None:
-        self.message_ids.append(Notification.objects.aggregate(last=Max("pk"))["last"] or 0)
-        self.message_weeks.append(weeks)
-
-    def weeks_at(self, moment: dt.datetime | None) -> int:
-        """Return the weeks after assignment of what was written at `moment`."""
-        index = bisect_right(self.moments, moment) - 1 if moment is not None else -1
-        return self.weeks[index] if index >= 0 else 0
-
-    def weeks_of_message(self, message_id: int) -> int:
-        """Return the weeks after assignment of the step that sent the message `message_id`."""
-        index = bisect_left(self.message_ids, message_id) - 1
-        return self.message_weeks[index] if index >= 0 else 0
+    def ordered(self, days: StepDays, *, not_before: dt.date) -> _Days:
+        """Return these days with each step on or after the one before it, none before `not_before`."""
+        previous = days.on(not_before)
+        moved = {}
+        for step in fields(self):
+            day = getattr(self, step.name)
+            if day is not None:
+                previous = moved[step.name] = max(day, previous)
+        return replace(self, **moved)
 
 
 def build_suggestions(demo: DemoCounty) -> None:
-    """Add the 5th session's suggestions, driven through the services, then moved back to their dates."""
+    """Add the 5th session's suggestions and a few filed since, driven through the services, then dated."""
     from suggestions.models import Category, Suggestion
 
     session = CongressSession.objects.get(term=demo.term, number=SESSION_NUMBER)
@@ -259,99 +246,202 @@ def build_suggestions(demo: DemoCounty) -> None:
     picked = rng.sample(finished, late + solved)
     closings = dict.fromkeys(finished, "first") | dict.fromkeys(picked[:late], "late")
     closings |= dict.fromkeys(picked[late:], "solved")
+    uncategorised = set(rng.sample([i for i, s in enumerate(stories) if s in _ASSIGNED], UNCATEGORISED))
 
-    today = timezone.localdate()
-    to_session = max((today - SESSION_DAY).days // 7, 0)
-    spread = _Spread()
-    spread_ids: list[int] = []
-    moved: dict[int, list[int]] = {}
+    days = StepDays(session.start_date, timezone.localdate())
+    meeting = days.after(session.end_date, MEETING_AFTER_SESSION)
+    history = History()
+    planned: dict[int, _Days] = {}
     for index, (story, (category_name, number)) in enumerate(zip(stories, topics, strict=True)):
         count, lead_codes, co_codes, matters = CATEGORIES[category_name]
-        weeks = AT_ONCE
-        if index in closings:
-            # Finished work moves back to the session: its steps can be dated up to today, `to_session` weeks on.
-            weeks = _weeks_after_assignment(rng, story=story, closing=closings[index], room=to_session)
+        plan = _session_days(rng, story, days=days, session=session, meeting=meeting, closing=closings.get(index))
         lead = leads[index] or rng.choice(cast.deputies[1:])
-        township = rng.choice(_township_names())
-        matter = matters[number % len(matters)]
         suggestion = _drive(
             cast,
             story=story,
             session=session,
-            category=categories[category_name],
+            category=None if index in uncategorised else categories[category_name],
             lead=lead,
             cosigners=rng.sample([d for d in cast.deputies[1:] if d.pk != lead.pk], rng.choice([0, 0, 0, 1, 2])),
-            title=f"关于加快{township}{matter}的建议",
-            content=(
-                f"{township}{matter}问题群众反映强烈。经走访调研，主要存在投入不足、管护不到位等问题。"
-                f"建议县政府统筹资金，明确责任单位和完成时限，切实解决群众急难愁盼问题。"
-            ),
+            **_matter(rng, matters[number % len(matters)]),
             lead_unit=cast.units[rng.choice(lead_codes)],
-            co_unit=cast.units[rng.choice(co_codes)] if rng.random() < 0.2 else None,
+            # Let go without another unit, the lead unit must have been the only one.
+            co_unit=cast.units[rng.choice(co_codes)] if rng.random() < 0.2 and story != "returned" else None,
             priority=index in priority,
             rng=rng,
-            weeks=weeks,
-            spread=spread,
+            days=plan,
+            history=history,
         )
-        spread.later(0)  # the next suggestion starts in the present
-        if weeks is not AT_ONCE:
-            spread_ids.append(suggestion.pk)
-        recent = RECENT_WEEKS.get(story)
-        moved.setdefault(-1 if recent is None else recent, []).append(suggestion.pk)
+        planned[suggestion.pk] = plan
+    for story, weeks, category_name in BETWEEN_SESSIONS:
+        count, lead_codes, co_codes, matters = CATEGORIES[category_name or rng.choice(list(CATEGORIES))]
+        plan = _between_sessions_days(rng, story, days=days, after=session.end_date, weeks=weeks)
+        lead = rng.choice(cast.deputies[1:])
+        suggestion = _drive(
+            cast,
+            story=story,
+            session=None,
+            category=categories[category_name] if category_name else None,
+            lead=lead,
+            cosigners=[],
+            **_matter(rng, rng.choice(matters)),
+            lead_unit=cast.units[rng.choice(lead_codes)],
+            co_unit=None,
+            priority=False,
+            rng=rng,
+            days=plan,
+            history=history,
+        )
+        planned[suggestion.pk] = plan
     # The `deputy` login is invited to co-sign one suggestion still under review, and has not confirmed yet.
     invite = Suggestion.objects.filter(session=session, status="submitted").exclude(lead_deputy=cast.deputies[0])
-    _invite(invite.order_by("pk").first(), cast.deputies[0])
+    invite = invite.order_by("pk").first()
+    if invite is not None:
+        history.at(planned[invite.pk].filed)
+        _invite(invite, cast.deputies[0])
 
-    spread_forward(spread_ids, spread)
-    deltas: dict[int, dt.timedelta] = {}
-    for weeks, ids in moved.items():
-        delta = dt.timedelta(weeks=to_session if weeks < 0 else min(weeks, to_session))
-        shift_back(ids, delta)
-        deltas |= dict.fromkeys(ids, delta)
+    ids = list(planned)
+    redate_deadlines(ids, history)
+    move_stamps(ids, history)
     # Registered after every message the services queued, so it runs once they are in the inboxes.
-    move_dates = date_mover(today)
-    transaction.on_commit(
-        lambda: shift_messages_back(
-            deltas, after=messages_before, move_dates=move_dates, weeks_later=spread.weeks_of_message
-        )
-    )
+    transaction.on_commit(lambda: date_messages(set(ids), after=messages_before, history=history))
 
 
 _TAKEN_ON = {"registered", "assigned", "handling", "overdue", "answered", "rehandling", "follow_up", "closed"}
 _TAKEN_ON |= {"revisited", "archived"}
+# The storylines that end assigned (or further), which the statistics count.
+_ASSIGNED = _TAKEN_ON - {"registered"}
 
 
-def _weeks_after_assignment(rng, *, story: str, closing: str, room: int) -> _Weeks:
-    """Date a finished suggestion's steps in weeks after its assignment, none more than `room` weeks (today).
+def _matter(rng, matter: str) -> dict[str, str]:
+    township = rng.choice(_township_names())
+    return {
+        "title": f"关于加快{township}{matter}的建议",
+        "content": (
+            f"{township}{matter}问题群众反映强烈。经走访调研，主要存在投入不足、管护不到位等问题。"
+            f"建议县政府统筹资金，明确责任单位和完成时限，切实解决群众急难愁盼问题。"
+        ),
+    }
 
-    `closing` says what closes it: "first", the rating of the first answer; "solved", of a follow-up answer within
-    six months; "late", of a follow-up answer seven to eleven months on.
+
+def _session_days(rng, story: str, *, days: StepDays, session, meeting: dt.date, closing: str | None) -> _Days:
+    """Plan the days of a storyline of the session.
+
+    `closing` says what closes finished work: "first", the rating of the first answer; "solved", of a follow-up
+    answer within six months; "late", of a follow-up answer seven to eleven months on.
     """
-    accept = rng.choice([0, 1])
-    handle = accept + rng.choice([0, 1, 2])  # before the co-handling opinion is due, a month after assignment
-    answer = rng.randint(handle + 2, 11)  # before the answer is due, three months after assignment
-    rate = answer + rng.randint(1, 3)  # within the deputy's 20 working days
+    if story in RECENT_WEEKS:
+        latest = days.before(days.on(days.last - dt.timedelta(weeks=RECENT_WEEKS[story])), rng.randint(0, 4))
+        return _in_progress_days(rng, story, days=days, latest=latest).ordered(days, not_before=session.start_date)
+    filed = days.on(
+        session.start_date + dt.timedelta(days=rng.randint(0, (session.end_date - session.start_date).days))
+    )
+    if story == "withdrawn":  # before the office decides
+        return _Days(filed=filed, registered=days.after(filed, rng.randint(1, 6))).ordered(days, not_before=filed)
+    registered = days.after(session.end_date, rng.randint(1, MEETING_AFTER_SESSION - 4))
+    if story == "not_registered":
+        return _Days(filed=filed, registered=registered).ordered(days, not_before=filed)
+    plan = _assigned_days(rng, story, days=days, filed=filed, registered=registered, assigned=meeting, closing=closing)
+    return plan.ordered(days, not_before=filed)
+
+
+def _between_sessions_days(rng, story: str, *, days: StepDays, after: dt.date, weeks: int | None) -> _Days:
+    """Plan the days of a suggestion filed between sessions, after the session ending `after`, this year."""
+    first = days.on(max(after + dt.timedelta(days=1), dt.date(days.last.year, 1, 1)))
+    # Between sessions the office assigns within the policy's few working days.
+    assign_within = 4
+    if weeks is not None:
+        latest = days.before(days.on(days.last - dt.timedelta(weeks=weeks)), rng.randint(0, 4))
+        plan = _in_progress_days(rng, story, days=days, latest=latest, assign_within=assign_within)
+        return plan.ordered(days, not_before=first)
+    filed = days.on(first + (days.last - first) * rng.uniform(0.05, 0.35))
+    registered = days.after(filed, rng.randint(1, 3))
+    assigned = days.after(registered, rng.randint(1, assign_within))
+    plan = _assigned_days(rng, story, days=days, filed=filed, registered=registered, assigned=assigned, closing="first")
+    return plan.ordered(days, not_before=first)
+
+
+# Working days before each step of a storyline in progress that the step before it is dated.
+_GAP_BEFORE = {
+    "registered": (2, 8),
+    "assigned": (3, 15),
+    "reroute": (0, 4),  # inside the re-routing window
+    "rerouted": (1, 3),
+    "accepted": (0, 4),
+    "handled": (2, 10),  # before the co-handling opinion is due, a month after assignment
+    "answered": (10, 30),  # well within the three months
+    "rated": (3, 15),  # within the deputy's 20 working days
+}
+# The steps each storyline in progress takes, its latest last.
+_IN_PROGRESS = {
+    "draft": ("filed",),
+    "submitted": ("filed",),
+    "registered": ("filed", "registered"),
+    "returned": ("filed", "registered", "assigned", "reroute", "rerouted"),
+    "assigned": ("filed", "registered", "assigned"),
+    "handling": ("filed", "registered", "assigned", "accepted", "handled"),
+    "answered": ("filed", "registered", "assigned", "accepted", "handled", "answered"),
+    "rehandling": ("filed", "registered", "assigned", "accepted", "handled", "answered", "rated"),
+}
+
+
+def _in_progress_days(rng, story: str, *, days: StepDays, latest: dt.date, assign_within: int | None = None) -> _Days:
+    """Plan a storyline in progress back from its latest step, dated `latest`."""
+    steps = _IN_PROGRESS[story]
+    planned = {steps[-1]: latest}
+    if story == "draft":
+        planned["filed"] = days.before(latest, rng.randint(0, 5))
+    for step, earlier in zip(reversed(steps), reversed(steps[:-1]), strict=False):
+        low, high = _GAP_BEFORE[step]
+        if step == "assigned" and assign_within is not None:
+            low, high = 1, assign_within
+        planned[earlier] = days.before(planned[step], rng.randint(low, high))
+    if story == "assigned" and rng.random() < 0.25:
+        # Some units ask, within the window, to be re-routed; the office has not decided yet.
+        planned["reroute"] = min(days.after(latest, rng.randint(0, 2)), days.last)
+    return _Days(**planned)
+
+
+def _assigned_days(
+    rng, story: str, *, days: StepDays, filed: dt.date, registered: dt.date, assigned: dt.date, closing: str | None
+) -> _Days:
+    """Plan the days from the assignment on of a storyline that starts at the session or some months back."""
+    accepted = days.after(assigned, rng.randint(0, 4))
+    handled = days.after(accepted, rng.randint(2, 10))  # before the co-handling opinion is due, a month on
+    start = _Days(filed=filed, registered=registered, assigned=assigned, accepted=accepted, handled=handled)
+    if story == "overdue":
+        return start
+    # Well within the three months the answer is due in.
+    answered = max(days.after(handled, 5), days.weeks_after(assigned, rng.randint(3, 11), and_days=rng.randint(0, 4)))
+    rated = days.after(answered, rng.randint(3, 15))  # within the deputy's 20 working days
+    if story == "follow_up":
+        return replace(start, answered=answered, rated=rated)
     revisit = rng.randint(1, 4) if story == "revisited" or (story == "archived" and rng.random() < 0.5) else None
     archive = rng.randint(2, 8) if story == "archived" else None
+    room = (days.last - assigned).days // 7
+    solved = None
     if closing == "first":
-        close = rate
-    elif closing == "solved":
-        close = rng.randint(16, 25)  # 25 weeks are within six calendar months of any day
+        closed = rated
     else:
-        # 31 to 47 weeks are seven to eleven months; what follows, and the last answer's rating window, end by today.
-        after = (revisit or 0) + (archive or 0) + 4
-        close = rng.randint(31, max(31, min(47, room - after)))
-    weeks = _Weeks(
-        accept=accept,
-        handle=handle,
-        answer=answer,
-        rate=rate,
-        solved=None if closing == "first" else max(rate, close - rng.randint(1, 3)),
-        close=close,
-        revisit=None if revisit is None else close + revisit,
-        archive=None if archive is None else close + (revisit or 0) + archive,
+        if closing == "solved":
+            weeks = rng.randint(16, 24)  # 24 weeks and some days are within six calendar months of any day
+        else:
+            # 31 to 46 weeks and some days are seven to eleven months; what follows, and the last answer's rating
+            # window, end by today.
+            weeks = rng.randint(31, max(31, min(46, room - (revisit or 0) - (archive or 0) - 4)))
+        closed = days.weeks_after(assigned, weeks, and_days=rng.randint(0, 4))
+        solved = max(rated, days.before(closed, rng.randint(5, 15)))
+    revisited = days.weeks_after(closed, revisit, and_days=rng.randint(0, 4)) if revisit is not None else None
+    archived = days.weeks_after(revisited or closed, archive, and_days=rng.randint(0, 4)) if archive else None
+    return replace(
+        start,
+        answered=answered,
+        rated=rated,
+        solved=solved,
+        closed=closed,
+        revisited=revisited,
+        archived=archived,
     )
-    return _Weeks(*(value if value is None else min(value, room) for value in astuple(weeks)))
 
 
 def _place(stories: list[str], position: int, story: str, *, keep: set[int]) -> None:
@@ -423,6 +513,7 @@ def _cast(demo: DemoCounty) -> _Cast:
     for deputy, user in zip(others, deputy_users, strict=True):
         deputy.user = User.objects.get(pk=user.pk)  # fresh, so its roles are read from its grants
     return _Cast(
+        body=demo.congress,
         office=User.objects.get(username="office"),
         leader=User.objects.get(username="leader"),
         deputies=[own, *others],
@@ -445,15 +536,16 @@ def _drive(
     co_unit,
     priority: bool,
     rng,
-    weeks: _Weeks,
-    spread: _Spread,
+    days: _Days,
+    history: History,
 ):
-    """Take one new suggestion along its storyline through the services, each step dated by `weeks`."""
+    """Take one new suggestion along its storyline through the services, each step marked with its day."""
     from suggestions import services
     from suggestions.models import Rating
 
+    history.at(days.filed)
     suggestion = services.suggestion_create(
-        body=session.term.body,
+        body=cast.body,
         lead_deputy=lead,
         title=title,
         content=content,
@@ -469,6 +561,7 @@ def _drive(
     services.suggestion_submit(suggestion_id=suggestion.pk, actor=lead.user)
     if story == "submitted":
         return suggestion
+    history.at(days.registered)
     if story == "withdrawn":
         return services.suggestion_withdraw(
             suggestion_id=suggestion.pk, actor=lead.user, note="已与相关部门沟通，问题已解决。"
@@ -487,22 +580,30 @@ def _drive(
         )
     if story == "registered":
         return suggestion
+    history.at(days.assigned)
     services.suggestion_assign(
         suggestion_id=suggestion.pk, lead_unit=lead_unit, actor=office, co_units=[co_unit] if co_unit else []
     )
     assignments = {a.unit_id: a for a in suggestion.assignments.all()}
     lead_assignment = assignments[lead_unit.pk]
     handler = cast.handlers[lead_unit.pk]
+    # The education bureau's (the `handler` login's) are left to accept.
+    if days.reroute is not None and (story == "returned" or lead_unit.code != "D02"):
+        history.at(days.reroute)
+        services.assignment_request_reroute(
+            assignment_id=lead_assignment.pk, actor=handler, reason="该事项主要职责不在我单位，建议调整承办单位。"
+        )
+    if story == "returned":
+        history.at(days.rerouted)
+        return services.assignment_decide_reroute(
+            assignment_id=lead_assignment.pk, actor=office, approve=True, note="同意调整，另行研究确定主办单位。"
+        ).suggestion
     if story == "assigned":
-        if rng.random() < 0.25 and lead_unit.code != "D02":
-            services.assignment_request_reroute(
-                assignment_id=lead_assignment.pk, actor=handler, reason="该事项主要职责不在我单位，建议调整承办单位。"
-            )
         return suggestion
-    spread.later(weeks.accept)
+    history.at(days.accepted)
     for assignment in assignments.values():
         services.assignment_accept(assignment_id=assignment.pk, actor=cast.handlers[assignment.unit_id])
-    spread.later(weeks.handle)
+    history.at(days.handled)
     # Work in progress has its first contact logged; half the finished work shows it too.
     if story in ("handling", "overdue", "answered") or rng.random() < 0.5:
         services.contact_log(
@@ -539,9 +640,9 @@ def _drive(
             requested_until=lead_assignment.answer_due + dt.timedelta(days=21),
         )
         services.extension_decide(request_id=request.pk, actor=office, approve=True, note="同意延期。")
-    spread.later(weeks.answer)
+    history.at(days.answered)
     grade = {"follow_up": rng.choice("BC"), "rehandling": rng.choice("BCD")}.get(story) or rng.choice("AAAAD")
-    if weeks.solved is not None:
+    if days.solved is not None:
         grade = "B"  # being solved: followed up, and answered again once solved
     public = story in ("closed", "revisited", "archived") and rng.random() < 0.5
     answer = services.suggestion_answer(
@@ -551,7 +652,7 @@ def _drive(
         services.suggestion_publish(suggestion_id=suggestion.pk, actor=office)
     if story == "answered":
         return suggestion
-    spread.later(weeks.rate)
+    history.at(days.rated)
     result = (
         Rating.Level.UNSATISFIED
         if story == "rehandling"
@@ -564,24 +665,24 @@ def _drive(
         result=result,
         comment="" if result != Rating.Level.UNSATISFIED else "答复没有回应核心问题，希望重新研究。",
     )
-    if weeks.solved is not None:
-        spread.later(weeks.solved)
+    if days.solved is not None:
+        history.at(days.solved)
         solved = services.suggestion_answer(
             assignment_id=lead_assignment.pk, actor=handler, grade="A", text=ANSWERS["A"], is_public=public
         )
-        spread.later(weeks.close)
+        history.at(days.closed)
         services.suggestion_rate(
             answer_id=solved.pk, actor=lead.user, attitude=Rating.Level.SATISFIED, result=Rating.Level.SATISFIED
         )
     if story in ("rehandling", "follow_up", "closed"):
         return suggestion
-    if weeks.revisit is not None:
-        spread.later(weeks.revisit)
+    if days.revisited is not None:
+        history.at(days.revisited)
         services.suggestion_revisit(
             suggestion_id=suggestion.pk, actor=office, note="电话回访代表，代表对办理结果表示认可。"
         )
     if story == "archived":
-        spread.later(weeks.archive)
+        history.at(days.archived)
         services.suggestion_archive(suggestion_id=suggestion.pk, actor=office)
     return suggestion
 
@@ -592,211 +693,6 @@ def _invite(suggestion, deputy: Deputy) -> None:
 
     if suggestion is not None:
         Signer.objects.get_or_create(suggestion=suggestion, deputy=deputy, defaults={"role": Signer.Role.CO})
-
-
-def shift_back(suggestion_ids: list[int], delta: dt.timedelta) -> None:
-    """Move every date and timestamp of these suggestions' rows back by `delta`: one UPDATE per table."""
-    from suggestions.models import Answer, Assignment, Contact, CoOpinion, ExtensionRequest, Rating, Signer, Suggestion
-
-    if not suggestion_ids or not delta:
-        return
-    tables = [
-        (
-            Suggestion.objects.filter(pk__in=suggestion_ids),
-            [
-                "due_date",
-                "submitted_at",
-                "registered_at",
-                "assigned_at",
-                "answered_at",
-                "closed_at",
-                "created_at",
-                "updated_at",
-            ],
-        ),
-        (Signer.objects.filter(suggestion_id__in=suggestion_ids), ["invited_at", "confirmed_at"]),
-        (
-            Assignment.objects.filter(suggestion_id__in=suggestion_ids),
-            [
-                "assigned_at",
-                "reroute_deadline",
-                "co_opinion_due",
-                "answer_due",
-                "hard_deadline",
-                "accepted_at",
-                "completed_at",
-            ],
-        ),
-        (Contact.objects.filter(assignment__suggestion_id__in=suggestion_ids), ["contacted_on", "logged_at"]),
-        (CoOpinion.objects.filter(assignment__suggestion_id__in=suggestion_ids), ["sent_at"]),
-        (
-            ExtensionRequest.objects.filter(assignment__suggestion_id__in=suggestion_ids),
-            ["requested_until", "requested_at", "decided_at"],
-        ),
-        (Answer.objects.filter(suggestion_id__in=suggestion_ids), ["answered_at", "rating_due"]),
-        (Rating.objects.filter(answer__suggestion_id__in=suggestion_ids), ["rated_at"]),
-        (
-            Event.objects.filter(
-                content_type=ContentType.objects.get_for_model(Suggestion), object_id__in=suggestion_ids
-            ),
-            ["created_at"],
-        ),
-    ]
-    for queryset, fields in tables:
-        # `updated_at` is auto_now: an UPDATE through the queryset sets only what it is given.
-        queryset.update(**{name: F(name) - delta for name in fields})
-    # The events' data keep the deadlines they set as ISO dates (answer_due, requested_until …): they move too.
-    events = tables[-1][0]
-    moved = []
-    for event in events.only("data"):
-        data = {key: _moved_iso_date(value, delta) for key, value in event.data.items()}
-        if data != event.data:
-            event.data = data
-            moved.append(event)
-    Event.objects.bulk_update(moved, ["data"])
-
-
-def spread_forward(suggestion_ids: list[int], spread: _Spread) -> None:
-    """Move what these suggestions' steps wrote forward by the weeks after assignment `spread` dates each step at.
-
-    A timestamp moves with the step that wrote it, a date with the timestamp of its row it was set with. What counts
-    from the assignment stays with it: the assignment's deadlines, and an extension's dates (see
-    `_counts_from_assignment`). A finished suggestion's own deadline is cleared when it closes: it has none to move.
-    """
-    from suggestions.models import Answer, Assignment, Contact, CoOpinion, ExtensionRequest, Rating, Signer, Suggestion
-
-    if not suggestion_ids:
-        return
-
-    def stamps(*names: str) -> dict[str, str]:
-        return {name: name for name in names}
-
-    # Each table's moved fields, with the timestamp whose step each moves with.
-    tables = [
-        (
-            Suggestion.objects.filter(pk__in=suggestion_ids),
-            stamps(
-                "submitted_at", "registered_at", "assigned_at", "answered_at", "closed_at", "created_at", "updated_at"
-            ),
-        ),
-        (Signer.objects.filter(suggestion_id__in=suggestion_ids), stamps("invited_at", "confirmed_at")),
-        (
-            Assignment.objects.filter(suggestion_id__in=suggestion_ids),
-            stamps("assigned_at", "accepted_at", "completed_at"),
-        ),
-        (
-            Contact.objects.filter(assignment__suggestion_id__in=suggestion_ids),
-            {"logged_at": "logged_at", "contacted_on": "logged_at"},
-        ),
-        (CoOpinion.objects.filter(assignment__suggestion_id__in=suggestion_ids), stamps("sent_at")),
-        (
-            ExtensionRequest.objects.filter(assignment__suggestion_id__in=suggestion_ids),
-            stamps("requested_at", "decided_at"),
-        ),
-        (
-            Answer.objects.filter(suggestion_id__in=suggestion_ids),
-            {"answered_at": "answered_at", "rating_due": "answered_at"},
-        ),
-        (Rating.objects.filter(answer__suggestion_id__in=suggestion_ids), stamps("rated_at")),
-    ]
-    for queryset, fields in tables:
-        rows = []
-        for row in queryset.only(*fields):
-            weeks = {name: spread.weeks_at(getattr(row, stamp)) for name, stamp in fields.items()}
-            if not any(weeks.values()):
-                continue
-            for name, later in weeks.items():
-                if later and getattr(row, name) is not None:
-                    setattr(row, name, getattr(row, name) + dt.timedelta(weeks=later))
-            rows.append(row)
-        queryset.model.objects.bulk_update(rows, list(fields), batch_size=500)
-
-    events = Event.objects.filter(
-        content_type=ContentType.objects.get_for_model(Suggestion), object_id__in=suggestion_ids
-    ).only("kind", "created_at", "data")
-    moved = []
-    for event in events:
-        later = dt.timedelta(weeks=spread.weeks_at(event.created_at))
-        if not later:
-            continue
-        event.created_at += later
-        if not _counts_from_assignment(event.kind):
-            event.data = {key: _moved_iso_date(value, -later) for key, value in event.data.items()}
-        moved.append(event)
-    Event.objects.bulk_update(moved, ["created_at", "data"], batch_size=500)
-
-
-def _counts_from_assignment(kind: str) -> bool:
-    """Tell whether the dates an event or message of this kind names count from the assignment's answer deadline.
-
-    An extension asks for a day after the answer deadline, whenever it is asked: its dates stay with the assignment.
-    """
-    return kind.startswith("extension_")
-
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _moved_iso_date(value, delta: dt.timedelta):
-    """Return an ISO date string moved back by `delta`; any other value as it is."""
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
-        return (dt.date.fromisoformat(value) - delta).isoformat()
-    return value
-
-
-def date_mover(today: dt.date) -> Callable[[str, dt.timedelta], str]:
-    """Return a function that moves every date written in a text back by a delta.
-
-    The dates are matched as the services wrote them (`date_format` in the language active now), over the
-    span a deadline set today can fall in.
-    """
-    span = [today + dt.timedelta(days=offset) for offset in range(-31, 400)]
-    written = {date_format(day): day for day in span}
-    pattern = re.compile("|".join(re.escape(text) for text in sorted(written, key=len, reverse=True)))
-
-    def move(text: str, delta: dt.timedelta) -> str:
-        return pattern.sub(lambda match: date_format(written[match.group()] - delta), text)
-
-    return move
-
-
-def shift_messages_back(
-    deltas: dict[int, dt.timedelta],
-    *,
-    after: int,
-    move_dates: Callable[[str, dt.timedelta], str],
-    weeks_later: Callable[[int], int] = lambda message_id: 0,
-) -> None:
-    """Move the inbox messages about these suggestions (by id, with its delta) back with their history.
-
-    Only messages newer than the message `after` are touched: those this seed's services wrote. A message sent by
-    a step dated weeks after the assignment (`weeks_later`, by message id) moves back that much less, as does
-    every date it names, unless the date counts from the assignment (`_counts_from_assignment`).
-    """
-    messages = []
-    for message in Notification.objects.filter(pk__gt=after).only("url", "title", "body", "created_at", "kind"):
-        delta = deltas.get(linked_suggestion_id(message.url))
-        if not delta:
-            continue
-        later = dt.timedelta(weeks=weeks_later(message.pk))
-        message.created_at -= delta - later
-        named = delta if _counts_from_assignment(message.kind) else delta - later
-        message.title = move_dates(message.title, named)
-        message.body = move_dates(message.body, named)
-        messages.append(message)
-    with transaction.atomic():
-        Notification.objects.bulk_update(messages, ["created_at", "title", "body"], batch_size=500)
-
-
-def linked_suggestion_id(url: str) -> int | None:
-    """Return the id of the suggestion a message links to (staff or mobile detail page), if any."""
-    try:
-        match = resolve(url)
-    except Resolver404:
-        return None
-    if match.namespace not in ("suggestions", "suggestions_mobile") or match.url_name != "detail":
-        return None
-    return match.kwargs.get("pk")
 
 
 def suggestion_counts() -> Counter:

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import translation
 from django.utils.formats import date_format
 
-from congress.demo.suggestions import date_mover, linked_suggestion_id
+from congress.demo.history import dates_rewriter, linked_suggestion_id
 from congress.models import Notification, User
 from congress.todos import todos_for
 
@@ -94,14 +94,17 @@ def test_after_seeding_the_inbox_tells_the_dates_the_records_hold(seeded, django
     assert list(Notification.objects.order_by("pk").values_list("pk", "created_at", "title", "body")) == before
 
 
-def test_dates_in_a_text_move_back_by_whole_weeks_and_nothing_else_changes():
-    today = dt.date(2026, 11, 20)
+def test_each_deadline_a_text_names_is_rewritten_to_what_it_became_and_nothing_else_changes():
+    # A deadline counted from the day the seed ran, and another; the second became what the first was.
+    redated = {dt.date(2026, 12, 18): dt.date(2026, 4, 3), dt.date(2026, 4, 3): dt.date(2026, 3, 27)}
     with translation.override("zh-hans"):
-        move = date_mover(today)
-        text = f"请于{date_format(dt.date(2026, 12, 18))}前评价；另见{date_format(dt.date(2026, 12, 1))}。编号第0047号"
-        assert move(text, dt.timedelta(weeks=1)) == "请于2026年12月11日前评价；另见2026年11月24日。编号第0047号"
+        rewrite = dates_rewriter(redated)
+        text = f"请于{date_format(dt.date(2026, 12, 18))}前评价；另见{date_format(dt.date(2026, 4, 3))}。编号第0047号"
+        # Each once, not the first's new date again as the second's.
+        assert rewrite(text) == "请于2026年4月3日前评价；另见2026年3月27日。编号第0047号"
     with translation.override("en"):
-        move = date_mover(today)
-        assert move(f"Rate it by {date_format(dt.date(2027, 1, 10))}.", dt.timedelta(weeks=2)) == (
-            f"Rate it by {date_format(dt.date(2026, 12, 27))}."
+        rewrite = dates_rewriter(redated)
+        assert rewrite(f"Rate it by {date_format(dt.date(2026, 12, 18))}.") == (
+            f"Rate it by {date_format(dt.date(2026, 4, 3))}."
         )
+        assert dates_rewriter({})("2026-12-18") == "2026-12-18"

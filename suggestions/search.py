@@ -208,10 +208,8 @@ def search_suggestions(
     gram_terms = [term for term in terms if _keeps_length(term)]
     if open_only and gram_terms:
         chosen = {term: [_rarest_gram(term)] for term in gram_terms}
-        for term in terms:
-            queryset = queryset.filter(_gram_term(term, grams=chosen[term]) if term in chosen else _long_term(term))
-        return queryset
-    chosen = _selective_grams(gram_terms, by_body=by_body) if gram_terms else None
+    else:
+        chosen = _selective_grams(gram_terms, by_body=by_body) if gram_terms else None
     for term in terms:
         if term in gram_terms and (chosen is not None or len(term) <= GRAM_TERM_LENGTH):
             queryset = queryset.filter(_gram_term(term, grams=chosen[term] if chosen is not None else None))

@@ -620,8 +620,9 @@ CLOSE_REASON_REQUIRED = "该建议答复为%(grade)s类，此后尚未作第二�
 # The 409 of closing unrated while the deputy may still rate (suggestion_close), in zh-hans.
 RATING_WINDOW_OPEN = "代表可在%(date)s前评价，期满仍未评价的方可办结。"
 # The 409s of closing an answered suggestion whose round has an answer rated unsatisfied (suggestion_close), in
-# zh-hans: while the deputy may still rate the others, and once the window has passed (nothing is changed: the
-# office sends it back from the suggestion's page, or the hourly sweep does).
+# zh-hans: while the deputy may still rate the others (sending it back then is refused alike, by
+# suggestion_settle_round), and once the window has passed (nothing is changed: the office sends it back with
+# settle-round or from the suggestion's page, or the hourly sweep does).
 UNSATISFIED_ROUND = (
     "代表对%(units)s的答复评价为不满意，该建议应重新办理，不能办结：其余答复评价后即退回重新办理；"
     "至%(date)s仍未评价的，期满后退回。"
@@ -630,6 +631,9 @@ LAPSED_UNSATISFIED_ROUND = (
     "不能办结：代表对%(units)s的答复评价为不满意，该建议应退回%(units)s重新办理。"
     "可在建议页面点击“现在退回重新办理”立即退回，否则系统将在一小时内自动退回。"
 )
+# The 409 of sending a round back for re-handling when none of its answers is rated unsatisfied
+# (suggestion_settle_round), in zh-hans.
+NOTHING_UNSATISFIED = "本轮答复中没有评价为不满意的，无需退回重新办理。"
 # A step that takes no body still refuses one that is not a JSON object (or empty).
 NOT_AN_OBJECT = {"non_field_errors": ["无效数据。期待为字典类型，得到的是 list 。"]}
 
@@ -826,6 +830,23 @@ STEP_EXAMPLES: dict[str, list[OpenApiExample]] = {
             code="conflict",
             message=LAPSED_UNSATISFIED_ROUND % {"units": "县住建局"},
             summary="The window passed with an answer rated unsatisfied: nothing changed, it goes back to re-handling",
+        ),
+    ],
+    "settle-round": [
+        *write_error_examples(invalid=NOT_AN_OBJECT, conflict=repeated_step_message("重新办理")),
+        error_example(
+            "UnsatisfiedRatingWindowOpen",
+            409,
+            code="conflict",
+            message=UNSATISFIED_ROUND % {"units": "县住建局", "date": "2025年4月14日"},
+            summary="The deputy may still rate the other answers: it goes back once they are rated, or after the date",
+        ),
+        error_example(
+            "NothingUnsatisfied",
+            409,
+            code="conflict",
+            message=NOTHING_UNSATISFIED,
+            summary="No answer of the round is rated unsatisfied: there is nothing to send back",
         ),
     ],
     "revisit": [

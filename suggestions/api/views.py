@@ -424,7 +424,8 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
             "for an unrated grade A or D answer, the note is optional. An answer rated unsatisfied is never closed "
             "(409 naming its units, and nothing is changed): while the deputy may still rate the other answers it "
             "waits for them; after the rating window it goes back to those units for re-handling instead, which the "
-            "office may do at once from the suggestion's page, or the portal does within the hour."
+            "office may do at once with POST /api/v1/suggestions/{id}/settle-round/ (or from the suggestion's page), "
+            "or the portal does within the hour."
         ),
         examples=STEP_EXAMPLES["close"],
     )
@@ -434,6 +435,27 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         services.suggestion_close(
             suggestion_id=suggestion.pk, actor=request.user, **self._body(NoteSerializer, suggestion)
         )
+        return Response(self._detail(pk))
+
+    @_step(
+        "Send a lapsed round with an answer rated unsatisfied back for re-handling now",
+        request=None,
+        description=(
+            "For an answered suggestion whose deputy rated a unit's answer unsatisfied and left a parallel unit's "
+            "answer unrated past the rating window: the units rated unsatisfied handle it again, with the "
+            "re-handling deadline, and the answers left unrated stay unrated (the suggestion_rehandling event names "
+            "them). The portal does the same by itself within the hour; this step lets the office do it at once "
+            "instead of waiting. Takes no body. 409 when no answer of the round is rated unsatisfied, while the "
+            "deputy may still rate the other answers (naming the units and the last day), and once it has been sent "
+            "back (by this step, the hourly sweep or a late rating). Office staff only (403)."
+        ),
+        examples=STEP_EXAMPLES["settle-round"],
+    )
+    @action(detail=True, methods=["post"], url_path="settle-round", filter_backends=[], pagination_class=None)
+    def settle_round(self, request, pk=None):
+        suggestion = self._visible()
+        self._body(EmptySerializer, suggestion)
+        services.suggestion_settle_round(suggestion_id=suggestion.pk, actor=request.user)
         return Response(self._detail(pk))
 
     @_step("Record the revisit (回访) after closing", request=RequiredNoteSerializer, examples=STEP_EXAMPLES["revisit"])

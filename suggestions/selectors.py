@@ -230,13 +230,15 @@ def _searched(
     the gram index finds them. Walking the due-date index in order instead is quick where a term is common in every
     year, but where a county's matches lie in a few years it walks the province's million: over a second a page.
     """
-    found = Suggestion.objects.filter(pk__in=filtered.order_by().values("pk")[: SEARCH_COUNT_CAP + 1])
-    found = found.annotate(late=overdue_first(today)).order_by("late", *DUE_ORDER)
-    rows = list(found.values_list("pk", "status", "late"))
+    # Read with the columns of the list's order and sorted here: ordering them in SQL cost a second visit of each
+    # row by its id, a third of the query.
+    found = filtered.order_by().values_list("pk", "status", "due_date", "created_at")[: SEARCH_COUNT_CAP + 1]
+    rows = list(found)
     if len(rows) <= SEARCH_COUNT_CAP:
-        overdue = sum(1 for _pk, _status, late in rows if late == 0)
-        counts = dict(Counter(status for _pk, status, _late in rows))
-        return _Counted([[pk for pk, _status, _late in rows]], [len(rows)], status_counts=counts, overdue=overdue)
+        open_statuses = set(Suggestion.OPEN_STATUSES)
+        late = {pk for pk, status, due, _created in rows if status in open_statuses and due is not None and due < today}
+        counts = dict(Counter(status for _pk, status, _due, _created in rows))
+        return _Counted([_in_due_order(rows, late)], [len(rows)], status_counts=counts, overdue=len(late))
     # Which of the first SEARCH_COUNT_CAP are overdue, read once: they are also the overdue part's ids.
     overdue_ids = list(overdue_in_order().values_list("pk", flat=True)[:SEARCH_COUNT_CAP])
     return _Counted(
@@ -246,6 +248,14 @@ def _searched(
         overdue=len(overdue_ids),
         capped=True,
     )
+
+
+def _in_due_order(rows: list[tuple], late: set[int]) -> list[int]:
+    """Return the ids of (pk, status, due_date, created_at) rows in the list's order: `late` first, then DUE_ORDER."""
+    # Python's sort is stable: newest first, then by due date (none last), then the overdue ones first.
+    rows = sorted(rows, key=lambda row: (row[3], row[0]), reverse=True)
+    rows.sort(key=lambda row: (row[0] not in late, row[2] is None, row[2] or dt.date.min))
+    return [pk for pk, _status, _due, _created in rows]
 
 
 def _tally_serves(*, user: User, cleaned: Mapping[str, Any]) -> bool:

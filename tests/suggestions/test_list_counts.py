@@ -303,6 +303,35 @@ def test_a_search_under_the_cap_counts_exactly_as_before(world, monkeypatch):
     assert sum(listed.status_counts.values()) == listed.page.paginator.count == 5
 
 
+def test_a_search_under_the_cap_lists_its_matches_in_the_lists_order(world, monkeypatch):
+    # Sorted in Python from the matches' columns: overdue first, then by due date with none last, newest first.
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 50)
+    today = timezone.localdate()
+    cases = [
+        (Status.CLOSED, today - dt.timedelta(days=9)),  # past its date but closed: not overdue
+        (Status.HANDLING, today - dt.timedelta(days=2)),
+        (Status.REHANDLING, today - dt.timedelta(days=5)),
+        (Status.ASSIGNED, None),
+        (Status.SUBMITTED, None),
+        (Status.HANDLING, today + dt.timedelta(days=3)),
+        (Status.FOLLOW_UP, today + dt.timedelta(days=3)),
+        (Status.HANDLING, today),  # due today: not yet overdue
+    ]
+    for number, (status, due) in enumerate(cases):
+        SuggestionFactory(
+            body=world.body, session=world.session, title=f"关于第{number}处停车场的建议", status=status, due_date=due
+        )
+    fill(world, 3)  # not found
+    found = query(q="停车")
+    expected = list(selectors.suggestion_list(user=world.staff, filters=found).values_list("pk", flat=True))
+
+    listed = selectors.suggestion_list_page(user=world.staff, filters=found, number=1, per_page=50)
+
+    assert [suggestion.pk for suggestion in listed.page] == expected
+    assert len(expected) == len(cases)
+    assert listed.overdue == 2
+
+
 def test_the_page_of_a_capped_search_says_to_narrow_it_instead_of_showing_tabs(client, world, monkeypatch):
     monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 1000)
     Suggestion.objects.bulk_create(

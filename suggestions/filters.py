@@ -181,16 +181,25 @@ class SuggestionFilter(ScopedFilterSet):
         model = Suggestion
         fields: list[str] = []
 
-    def __init__(self, *args, search_open: bool = False, **kwargs) -> None:
-        """`search_open`: the caller keeps only open suggestions (the overdue part of a search), so the text is
-        looked up in the open suggestions' own gram index (see `search_suggestions`).
-        """
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.search_open = search_open
+        self.search_open = False
         if self.user is None:
             return
         for name, queryset in for_viewer("suggestion-filters", self.user, _choice_querysets).items():
             self.filters[name].queryset = queryset
+
+    def open_search_qs(self) -> QuerySet:
+        """Return `qs` for a caller that keeps only open suggestions (the overdue part of a search).
+
+        The text is then looked up in the open suggestions' own gram index (see `search_suggestions`). The form
+        already validated for `qs` serves again: building a second FilterSet cost as much as the first.
+        """
+        self.search_open = True
+        try:
+            return self.filter_queryset(self.queryset.all())
+        finally:
+            self.search_open = False
 
     # Each method returns the queryset unchanged for an empty value: django-filter skips those already.
 

@@ -184,7 +184,7 @@ def suggestion_list_page(
             # The overdue ones are open: the open suggestions' gram index finds them body by body, where the bitmap
             # of every match of a common term (路) in the whole index would cost ten times more than testing the
             # scope's overdue suggestions one by one with LIKE, and that test reads thousands of table rows.
-            ordered = SuggestionFilter(filters, queryset=visible, user=user, search_open=True).qs
+            ordered = filterset.open_search_qs()
             return _parts(ordered, today)[0]
 
         counted = _searched(filtered, overdue_in_order=overdue_in_order, rest_part=rest_part, today=today)

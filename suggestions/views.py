@@ -2,9 +2,9 @@
 form, and entering a paper suggestion. Committee-side people read them; office staff act.
 
 Each action posts to its own address and calls one service. A WorkflowError (someone else changed the
-suggestion first) shows the suggestion as it now is with a clear message (409); a ValidationError shows the
-form again with what was typed (400). Forms sent by htmx get the re-rendered detail page with status 200,
-from which htmx takes the detail block.
+suggestion first, or a rule refused the step) shows the suggestion as it now is with a clear message (409); a
+ValidationError shows the form again with what was typed (400). Forms sent by htmx get the re-rendered detail
+page with status 200, from which htmx takes the detail block.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from congress.models import Role, User
 from congress.views.htmx import is_htmx
-from congress.workflow import WorkflowError
+from congress.workflow import StaleState, WorkflowError
 from suggestions import permissions, selectors, services
 from suggestions.deadlines import assignment_deadlines, policy_for
 from suggestions.export import export_suggestions
@@ -402,7 +402,11 @@ def _act(
 
 
 def _conflict(request: HttpRequest, pk: int, error: WorkflowError) -> HttpResponse:
-    message = _("Someone else changed this suggestion; here is its current state. %(detail)s") % {"detail": error}
+    # Only a state that moved under the person was someone else's doing; a rule's refusal says why on its own.
+    if isinstance(error, StaleState):
+        message = _("Someone else changed this suggestion; here is its current state. %(detail)s") % {"detail": error}
+    else:
+        message = _("This step was not taken. %(detail)s") % {"detail": error}
     return _render_detail(request, pk, conflict=message, status=409)
 
 

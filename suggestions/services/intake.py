@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from congress.models import Body, CongressSession, Event, User
 from congress.services import event_for, record_event
-from congress.workflow import WorkflowError, ensure, ensure_transition
+from congress.workflow import StaleState, WorkflowError, ensure, ensure_transition
 from deputies.models import Deputy
 from suggestions.deadlines import assign_due, policy_for
 from suggestions.models import Attachment, Category, Signer, Suggestion
@@ -374,7 +374,8 @@ def suggestion_register(*, suggestion_id: int, actor: User, category: Category |
     # The table also lets an assigned suggestion fall back to registered when re-routing empties it; that path
     # keeps its number, so registering (and numbering) is only for a suggestion still under review.
     if suggestion.status != Suggestion.Status.SUBMITTED:
-        raise WorkflowError(
+        # Its state moved since the office's page offered the step: someone registered, refused or withdrew it.
+        raise StaleState(
             _("Only a suggestion under review can be registered; this one is %(status)s.")
             % {"status": suggestion.get_status_display()}
         )

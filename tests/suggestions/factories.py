@@ -108,6 +108,21 @@ def assignment_of(suggestion: Suggestion, unit: Unit) -> Assignment:
     return suggestion.assignments.exclude(status=Assignment.Status.WITHDRAWN).get(unit=unit)
 
 
+def approved_reroutes(cast: SimpleNamespace) -> Suggestion:
+    """A suggestion whose lead unit let it go to another unit and whose co-handling unit let it go to none."""
+    suggestion = drive(cast, to=Suggestion.Status.ASSIGNED, co=True)
+    for unit, handler, new_unit in (
+        (cast.lead_unit, cast.lead_handler, cast.other_unit),
+        (cast.co_unit, cast.co_handler, None),
+    ):
+        assignment = assignment_of(suggestion, unit)
+        services.assignment_request_reroute(assignment_id=assignment.pk, actor=handler, reason="不属本单位职责")
+        services.assignment_decide_reroute(
+            assignment_id=assignment.pk, actor=cast.staff, approve=True, new_unit=new_unit
+        )
+    return suggestion
+
+
 def drive(
     cast: SimpleNamespace,
     *,

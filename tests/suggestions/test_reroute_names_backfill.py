@@ -10,9 +10,8 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
 from congress.models import Event
-from suggestions import services
 from suggestions.models import Suggestion
-from tests.suggestions.factories import assignment_of, drive, loop_cast
+from tests.suggestions.factories import approved_reroutes, loop_cast
 
 pytestmark = pytest.mark.django_db
 MIGRATION = "0016_backfill_reroute_unit_names"
@@ -28,21 +27,6 @@ def run_backfill() -> None:
     """Run the migration's function with the models as they stand at that migration, as `migrate` would."""
     apps = MigrationLoader(connection).project_state(("suggestions", MIGRATION)).apps
     backfill(apps, SimpleNamespace(connection=connection))
-
-
-def approved_reroutes(cast) -> Suggestion:
-    """A suggestion whose lead unit let it go to another unit and whose co-handling unit let it go to none."""
-    suggestion = drive(cast, to=Suggestion.Status.ASSIGNED, co=True)
-    for unit, handler, new_unit in (
-        (cast.lead_unit, cast.lead_handler, cast.other_unit),
-        (cast.co_unit, cast.co_handler, None),
-    ):
-        assignment = assignment_of(suggestion, unit)
-        services.assignment_request_reroute(assignment_id=assignment.pk, actor=handler, reason="不属本单位职责")
-        services.assignment_decide_reroute(
-            assignment_id=assignment.pk, actor=cast.staff, approve=True, new_unit=new_unit
-        )
-    return suggestion
 
 
 def reroute_events(suggestion: Suggestion) -> list[Event]:

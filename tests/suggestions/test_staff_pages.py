@@ -19,7 +19,14 @@ from suggestions import services
 from suggestions.models import Answer, Assignment, Rating, Suggestion
 from suggestions.nav_pages import register_nav
 from tests.congress.factories import CountyFactory, make_user
-from tests.suggestions.factories import SuggestionFactory, assignment_of, drive, loop_cast, pdf_letter
+from tests.suggestions.factories import (
+    SuggestionFactory,
+    approved_reroutes,
+    assignment_of,
+    drive,
+    loop_cast,
+    pdf_letter,
+)
 from tests.test_every_page import forms_relying_on_the_browser
 
 pytestmark = pytest.mark.django_db
@@ -755,16 +762,7 @@ def test_deciding_a_reroute_hands_the_suggestion_to_the_new_unit(client, cast):
 def test_the_timeline_names_the_unit_an_approved_reroute_hands_the_suggestion_to(client, cast):
     # Given a lead unit's re-routing request approved with another unit taking over, and a co-unit's approved
     # without a replacement
-    suggestion = drive(cast, to=Status.ASSIGNED, co=True)
-    for unit, handler, new_unit in (
-        (cast.lead_unit, cast.lead_handler, cast.other_unit),
-        (cast.co_unit, cast.co_handler, None),
-    ):
-        assignment = assignment_of(suggestion, unit)
-        services.assignment_request_reroute(assignment_id=assignment.pk, actor=handler, reason="不属本单位职责")
-        services.assignment_decide_reroute(
-            assignment_id=assignment.pk, actor=cast.staff, approve=True, new_unit=new_unit
-        )
+    suggestion = approved_reroutes(cast)
     client.force_login(cast.staff)
 
     # When the office opens the suggestion

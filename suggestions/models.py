@@ -243,7 +243,6 @@ class Suggestion(models.Model):
         ]
         indexes = [
             models.Index(fields=["body", "status", "due_date"], name="suggestion_worklist_idx"),
-            models.Index(fields=["session", "status"], name="suggestion_session_idx"),
             models.Index(fields=["lead_unit", "status"], name="suggestion_lead_unit_idx"),
             models.Index(fields=["lead_deputy", "status"], name="suggestion_deputy_idx"),
             models.Index(fields=["body", "-created_at", "-id"], name="suggestion_recent_idx"),
@@ -272,6 +271,22 @@ class Suggestion(models.Model):
                 include=["body"],
                 condition=Q(status__in=["assigned", "handling", "rehandling", "follow_up"]),
                 name="suggestion_open_due_idx",
+            ),
+            # Within one session, the staff list's order in the same two parts: a session's suggestions of one
+            # status (and the session's status counts when they are counted live),
+            models.Index(
+                fields=["session", "status", "due_date", "-created_at", "-id"],
+                include=["body"],
+                name="suggestion_session_due_idx",
+            ),
+            # and a session's overdue ones, counted and paged from its own open entries: through the indexes above,
+            # the latest session's first page read and sorted its thousands of overdue rows twice, once per body of
+            # the county's scope.
+            models.Index(
+                fields=["session", "due_date", "-created_at", "-id"],
+                include=["body", "status"],
+                condition=Q(status__in=["assigned", "handling", "rehandling", "follow_up"]),
+                name="suggestion_open_session_idx",
             ),
             # The open suggestions' due dates by body: counting a scope's overdue ones (the list's overdue tab,
             # the office's to-do) reads its own entries, not every open suggestion's (the index above).

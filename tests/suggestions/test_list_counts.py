@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -255,6 +255,27 @@ def test_the_list_costs_the_same_queries_for_few_and_many_suggestions(client, wo
 
     assert page_queries(client, url) == few
     assert few <= 20
+
+
+@pytest.mark.postgres
+def test_postgres_a_sessions_overdue_part_is_counted_and_paged_from_the_sessions_open_index(world):
+    # A handful of rows: sequential scans and bitmaps are switched off, and so is sorting, to see that the planner
+    # can read the part from the session's open entries in the list's order (the condition must imply the index's
+    # predicate). bench/suggestions.py covers a million rows.
+    fill(world, 6, overdue=3)
+    overdue_part, _rest = selectors._parts(Suggestion.objects.filter(session=world.session), timezone.localdate())
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+                cursor.execute(f"SET LOCAL {setting} = off")
+        counted = overdue_part.order_by().values("pk").explain()
+        paged = overdue_part.values("pk").explain()
+        one_status = overdue_part.filter(status=Status.HANDLING).values("pk").explain()
+
+    assert "suggestion_open_session_idx" in counted
+    assert "suggestion_open_session_idx" in paged
+    assert "Sort" not in paged
+    assert "suggestion_open_session_idx" in one_status or "suggestion_session_due_idx" in one_status
 
 
 def test_a_search_past_the_cap_says_so_and_pages_through_its_first_matches_in_list_order(world, monkeypatch):

@@ -102,37 +102,58 @@ class Timing:
     runs: int
 
 
-def time_get(client, name: str, url: str, *, runs: int, warmup: int = 2) -> Timing:
-    """GET `url` `warmup + runs` times; return the median and 95th percentile of the timed runs."""
-    for _ in range(warmup):
-        client.get(url)
-    with QueryCounter() as captured:
-        response = client.get(url)
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
+@dataclass
+class Case:
+    """One thing timed: a page (`page_case`) or a Python call, by name."""
+
+    name: str
+    url: str
+    call: Callable[[], object]
+
+
+def page_case(client, name: str, url: str) -> Case:
+    """A GET of `url` by `client`, its streamed body read to the end (an export's time is in its body)."""
+
+    def get():
         response = client.get(url)
         if hasattr(response, "streaming_content"):
             b"".join(response.streaming_content)
-        samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
-    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
-    return Timing(name, url, response.status_code, len(captured), statistics.median(samples), p95, runs)
+        return response
+
+    return Case(name, url, get)
 
 
-def time_call(name: str, call: Callable[[], object], *, runs: int) -> Timing:
-    """Time a Python call (a selector) the same way as a page."""
-    call()
-    with QueryCounter() as captured:
-        call()
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
-    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
-    return Timing(name, "(selector)", 0, len(captured), statistics.median(samples), p95, runs)
+def time_cases(cases: list[Case], *, runs: int, warmup: int = 2) -> list[Timing]:
+    """Time every case `runs` times, one run of each in turn; return their medians and 95th percentiles.
+
+    Interleaved rather than case after case: a shared machine has slow stretches of some seconds, and timed in a
+    row they fell on whichever case was running then, so one case's ratio to the baselines could double from one
+    run to the next. Taken in turn, every case (the baselines too) meets the same stretches.
+    """
+    statuses, queries = {}, {}
+    for case in cases:
+        for _ in range(warmup):
+            case.call()
+        with QueryCounter() as captured:
+            result = case.call()
+        statuses[case.name] = getattr(result, "status_code", 0)
+        queries[case.name] = len(captured)
+    samples: dict[str, list[float]] = {case.name: [] for case in cases}
+    for run in range(runs):
+        for case in cases:
+            start = time.perf_counter()
+            case.call()
+            samples[case.name].append((time.perf_counter() - start) * 1000)
+        print(f"  run {run + 1}/{runs}", end="\r", flush=True)
+    print()
+    timings = []
+    for case in cases:
+        taken = sorted(samples[case.name])
+        p95 = taken[min(len(taken) - 1, round(0.95 * (len(taken) - 1)))]
+        timings.append(
+            Timing(case.name, case.url, statuses[case.name], queries[case.name], statistics.median(taken), p95, runs)
+        )
+    return timings
 
 
 def print_table(timings: list[Timing], *, baseline: Timing, login_baseline: Timing | None = None) -> None:

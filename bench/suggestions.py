@@ -28,12 +28,13 @@ from bench.common import (  # noqa: E402
     EMPTY_STAFF_PAGE_URL,
     MINIMAL_LOGIN_URL,
     MINIMAL_URL,
+    Case,
     database_url,
+    page_case,
     print_table,
     recreate_database,
     setup_django,
-    time_call,
-    time_get,
+    time_cases,
 )
 
 DATABASE = "congress_bench_suggestions"
@@ -381,40 +382,43 @@ def run_cases(runs: int, only: str = "") -> None:
         "detail": detail.pk,
         "submitted": submitted.pk,
     }
-    timings = []
-    worker = []
+    cases = []
     if not only or "duplicates" in only:
         # A worker searches a submission's possible duplicates once, as it commits; the page then reads what the
-        # search kept. The fill wrote its rows in SQL, past the services, so the search is made here.
-        worker.append(
-            time_call(
+        # search kept. The fill wrote its rows in SQL, past the services, so the search is made here, first: its
+        # warm-up runs before the detail page is requested.
+        cases.append(
+            Case(
                 "duplicates search (worker), one suggestion",
+                "(task)",
                 lambda: suggestions_search_duplicates(suggestion_ids=[submitted.pk]),
-                runs=runs,
             )
         )
     for name, url, who in CASES:
         if only and only not in name and "baseline" not in name and "floor" not in name:
             continue
-        timing = time_get(clients[who], name, url.format(**values), runs=runs)
-        timings.append(timing)
-        print(f"  {name:<44} p50 {timing.p50_ms:8.1f} ms  p95 {timing.p95_ms:8.1f} ms  {timing.queries} queries")
+        cases.append(page_case(clients[who], name, url.format(**values)))
     if not only or "stats" in only:
         county_user = User.objects.select_related("body").get(pk=users["county"].pk)
         province_user = User.objects.select_related("body").get(pk=users["province"].pk)
-        timings.append(
-            time_call(
-                "stats selectors, one county", lambda: stats.suggestion_stats(user=county_user, filters={}), runs=runs
+        cases.append(
+            Case(
+                "stats selectors, one county",
+                "(selector)",
+                lambda: stats.suggestion_stats(user=county_user, filters={}),
             )
         )
-        timings.append(
-            time_call(
+        cases.append(
+            Case(
                 "stats selectors, whole province",
+                "(selector)",
                 lambda: stats.suggestion_stats(user=province_user, filters={}),
-                runs=runs,
             )
         )
-    timings += worker
+    print(f"timing {len(cases)} cases, {runs} runs each, taken in turn")
+    timings = time_cases(cases, runs=runs)
+    # The worker's task last, as before: the table opens with the baselines it is read against.
+    timings = timings[1:] + timings[:1] if cases[0].url == "(task)" else timings
     print_table(timings, baseline=timings[0], login_baseline=timings[1])
 
 

@@ -97,7 +97,10 @@ CATEGORIES = {
 }
 
 # Storylines: (final status, how many). The totals add up to 235. "returned" ends registered again: its lead unit
-# was let go on re-routing, and the office has yet to choose another (未定主办单位).
+# was let go on re-routing, and the office has yet to choose another (未定主办单位). "lapsed" ends answered by a lead
+# and a parallel unit (分别办理): the deputy rated the parallel unit's answer unsatisfied and left the lead's unrated
+# past the rating window, so it cannot be closed; the office sends it back for re-handling from its page, or beat's
+# hourly sweep does (suggestions.tasks.settle_lapsed_rounds).
 PLAN = [
     ("draft", 6),
     ("submitted", 10),
@@ -108,7 +111,8 @@ PLAN = [
     ("assigned", 12),
     ("handling", 22),
     ("overdue", 13),
-    ("answered", 15),
+    ("answered", 14),
+    ("lapsed", 1),
     ("rehandling", 8),
     ("follow_up", 12),
     ("closed", 70),
@@ -132,6 +136,8 @@ MEETING_AFTER_SESSION = 12
 # start at the session.
 RECENT_WEEKS = {"draft": 0, "submitted": 1, "registered": 1, "returned": 1, "assigned": 0, "handling": 6}
 RECENT_WEEKS |= {"answered": 1, "rehandling": 4}
+# Rated six weeks back, the answers some days before: their rating window (four weeks, more over holidays) has passed.
+RECENT_WEEKS |= {"lapsed": 6}
 # Filed between sessions (闭会期间) since the session: (storyline, weeks before today of its latest step, category
 # or None). Finished ones are planned on from their filing, some months back.
 BETWEEN_SESSIONS = [
@@ -264,9 +270,10 @@ def build_suggestions(demo: DemoCounty) -> None:
             lead=lead,
             cosigners=rng.sample([d for d in cast.deputies[1:] if d.pk != lead.pk], rng.choice([0, 0, 0, 1, 2])),
             **_matter(rng, matters[number % len(matters)]),
-            lead_unit=cast.units[rng.choice(lead_codes)],
+            lead_unit=(lead_unit := cast.units[rng.choice(lead_codes)]),
             # Let go without another unit, the lead unit must have been the only one.
             co_unit=cast.units[rng.choice(co_codes)] if rng.random() < 0.2 and story != "returned" else None,
+            parallel_unit=_parallel_unit(cast, lead_unit, lead_codes + co_codes) if story == "lapsed" else None,
             priority=index in priority,
             rng=rng,
             days=plan,
@@ -308,7 +315,7 @@ def build_suggestions(demo: DemoCounty) -> None:
 
 
 _TAKEN_ON = {"registered", "assigned", "handling", "overdue", "answered", "rehandling", "follow_up", "closed"}
-_TAKEN_ON |= {"revisited", "archived"}
+_TAKEN_ON |= {"revisited", "archived", "lapsed"}
 # The storylines that end assigned (or further), which the statistics count.
 _ASSIGNED = _TAKEN_ON - {"registered"}
 
@@ -382,6 +389,7 @@ _IN_PROGRESS = {
     "handling": ("filed", "registered", "assigned", "accepted", "handled"),
     "answered": ("filed", "registered", "assigned", "accepted", "handled", "answered"),
     "rehandling": ("filed", "registered", "assigned", "accepted", "handled", "answered", "rated"),
+    "lapsed": ("filed", "registered", "assigned", "accepted", "handled", "answered", "rated"),
 }
 
 
@@ -442,6 +450,11 @@ def _assigned_days(
         revisited=revisited,
         archived=archived,
     )
+
+
+def _parallel_unit(cast: _Cast, lead_unit, codes: list[str]):
+    """A unit to handle the matter apart from the lead unit, from the units that take its category's matters."""
+    return next(cast.units[code] for code in codes if cast.units[code].pk != lead_unit.pk)
 
 
 def _place(stories: list[str], position: int, story: str, *, keep: set[int]) -> None:
@@ -535,6 +548,7 @@ def _drive(
     lead_unit,
     co_unit,
     priority: bool,
+    parallel_unit=None,
     rng,
     days: _Days,
     history: History,
@@ -582,7 +596,11 @@ def _drive(
         return suggestion
     history.at(days.assigned)
     services.suggestion_assign(
-        suggestion_id=suggestion.pk, lead_unit=lead_unit, actor=office, co_units=[co_unit] if co_unit else []
+        suggestion_id=suggestion.pk,
+        lead_unit=lead_unit,
+        actor=office,
+        co_units=[co_unit] if co_unit else [],
+        parallel_units=[parallel_unit] if parallel_unit else [],
     )
     assignments = {a.unit_id: a for a in suggestion.assignments.all()}
     lead_assignment = assignments[lead_unit.pk]
@@ -651,6 +669,24 @@ def _drive(
     if public:
         services.suggestion_publish(suggestion_id=suggestion.pk, actor=office)
     if story == "answered":
+        return suggestion
+    if story == "lapsed":
+        # The parallel unit answers too; the deputy rates its answer unsatisfied and never rates the lead's.
+        parallel = services.suggestion_answer(
+            assignment_id=assignments[parallel_unit.pk].pk,
+            actor=cast.handlers[parallel_unit.pk],
+            grade="D",
+            text=ANSWERS["D"],
+            is_public=False,
+        )
+        history.at(days.rated)
+        services.suggestion_rate(
+            answer_id=parallel.pk,
+            actor=lead.user,
+            attitude=Rating.Level.BASICALLY_SATISFIED,
+            result=Rating.Level.UNSATISFIED,
+            comment="该单位的答复只是原则表态，没有具体措施，希望重新研究办理。",
+        )
         return suggestion
     history.at(days.rated)
     result = (

@@ -245,6 +245,7 @@ def test_storylines_that_stop_before_closing_take_their_steps_over_weeks_and_the
     seeded_on_the_official_calendar,
 ):
     from suggestions.models import Suggestion
+    from suggestions.services.closing import lapsed_rounds
 
     today = timezone.localdate()
     session = Suggestion.objects.filter(session__number=SESSION_NUMBER)
@@ -263,6 +264,13 @@ def test_storylines_that_stop_before_closing_take_their_steps_over_weeks_and_the
             assert all(due < today for due in deadlines)
         elif status == "follow_up":
             assert deadlines == {None}  # the unit answers again when it is solved
+        elif status == "answered":
+            # Still running, but for the parallel round whose rating window passed with an answer rated unsatisfied:
+            # it waits for the office (or beat) to send it back for re-handling.
+            waiting = set(lapsed_rounds(today).values_list("pk", flat=True))
+            assert len(waiting) == 1 and waiting <= {suggestion.pk for suggestion in stopped}
+            assert all(s.due_date >= today for s in stopped if s.pk not in waiting)
+            assert all(s.due_date < today for s in stopped if s.pk in waiting)
         else:
             assert all(due >= today for due in deadlines), status  # still running
 

@@ -258,3 +258,28 @@ def test_the_demo_logins_have_real_work(demo_suggestions):
     assert Suggestion.objects.filter(lead_deputy=deputy, status="answered").exists()
     for username in ("office", "handler", "unithead", "deputy"):
         assert todos_for(User.objects.get(username=username)), username
+
+
+def test_a_parallel_round_rated_unsatisfied_and_left_unrated_past_its_window_waits_for_the_office(demo_suggestions):
+    from congress.workflow import WorkflowError
+    from suggestions import services
+    from suggestions.models import Assignment, Suggestion
+    from suggestions.services.closing import lapsed_rounds
+
+    office = User.objects.get(username="office")
+    lapsed = lapsed_rounds(timezone.localdate())
+    assert lapsed.count() == 1
+    suggestion = lapsed.get()
+    parallel = suggestion.assignments.get(role=Assignment.Role.PARALLEL)
+    assert suggestion.status == Suggestion.Status.ANSWERED
+    assert parallel.answers.get().ratings.get().result == "unsatisfied"
+    assert not suggestion.assignments.get(role=Assignment.Role.LEAD).answers.get().ratings.exists()
+
+    with pytest.raises(WorkflowError):
+        services.suggestion_close(suggestion_id=suggestion.pk, actor=office)
+    services.suggestion_settle_round(suggestion_id=suggestion.pk, actor=office)
+
+    suggestion.refresh_from_db()
+    parallel.refresh_from_db()
+    assert suggestion.status == Suggestion.Status.REHANDLING
+    assert parallel.status == Assignment.Status.ACCEPTED and parallel.answer_due > timezone.localdate()

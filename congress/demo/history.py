@@ -4,14 +4,18 @@ The services stamp what they write with the present moment and count deadlines f
 the seed drives every storyline now, marking before each step the day it is to be dated (`History.at`), and then:
 
 - `redate_deadlines` counts every deadline again, by the body's policy, from the day of the step that set it: an
-  assignment's from the day of the assignment, the rating window from the answer's, re-handling from the
-  unsatisfied rating's, the assignment owed between sessions from the registration's, and an extension's date as
-  many days after the answer deadline as the unit asked for. Every copy of a deadline follows: the suggestion's
-  own, the dates its events keep in their data.
+  assignment's from the day of the assignment, the rating window from the answer's, re-handling from the step that
+  sent it back (an unsatisfied rating, or a lapsed round's settling), the assignment owed between sessions from the
+  registration's, and an extension's date as many days after the answer deadline as the unit asked for. Every copy
+  of a deadline follows: the suggestion's own, the dates its events keep in their data.
 - `move_stamps` moves every timestamp onto its step's day, keeping its time of day, and the dates that go with a
   timestamp (the day of a contact) with it. `history_tables` lists those rows, once.
 - `date_messages`, at commit, once the services have written their inbox messages, dates each message with the
   step that sent it and rewrites each deadline it names to what that deadline became.
+
+One step depends on a deadline past: a round whose rating window closed with an answer rated unsatisfied is sent
+back for re-handling, which the service refuses while the window is open, as it is when counted from today. Before
+that step the seed counts the suggestion's rating windows from their days at once (`date_rating_windows`).
 """
 
 from __future__ import annotations
@@ -321,6 +325,23 @@ def redate_deadlines(suggestion_ids: list[int], history: History) -> None:
         (Event, [event for listed in events.values() for event in listed], ["data"]),
     ):
         model.objects.bulk_update(rows, fields, batch_size=500)
+
+
+def date_rating_windows(suggestion_id: int, history: History) -> None:
+    """Count the suggestion's rating windows now from the days they opened, as `redate_deadlines` will count them.
+
+    For a step that takes the window as closed (sending a lapsed round back): counted from today, as the services
+    counted it, a window opened weeks back is still open while the seed runs, and the service would refuse the step.
+    `redate_deadlines` counts them again later from the same days, and so comes to the same windows.
+    """
+    from suggestions.deadlines import rating_due
+    from suggestions.models import Answer, Suggestion
+
+    rules = _Rules()
+    body = Suggestion.objects.select_related("body").get(pk=suggestion_id).body
+    for event in _events([suggestion_id]).filter(kind="suggestion_answered").only("created_at", "data"):
+        due = rules.count(rating_due, body, history.day_at(event.created_at))
+        Answer.objects.filter(pk__in=event.data["answers"]).update(rating_due=due)
 
 
 def dates_rewriter(redated: dict[dt.date, dt.date]) -> Callable[[str], str]:

@@ -36,6 +36,7 @@ from congress.demo.history import (
     History,
     StepDays,
     date_messages,
+    date_rating_windows,
     move_stamps,
     redate_deadlines,
 )
@@ -97,10 +98,12 @@ CATEGORIES = {
 }
 
 # Storylines: (final status, how many). The totals add up to 235. "returned" ends registered again: its lead unit
-# was let go on re-routing, and the office has yet to choose another (未定主办单位). "lapsed" ends answered by a lead
-# and a parallel unit (分别办理): the deputy rated the parallel unit's answer unsatisfied and left the lead's unrated
-# past the rating window, so it cannot be closed; the office sends it back for re-handling from its page, or beat's
-# hourly sweep does (suggestions.tasks.settle_lapsed_rounds).
+# was let go on re-routing, and the office has yet to choose another (未定主办单位). "lapsed" and "settled" are
+# answered by a lead and a parallel unit (分别办理): the deputy rated the parallel unit's answer unsatisfied and left
+# the lead's unrated past the rating window. "lapsed" ends answered, its window closed a few working days ago, so it
+# cannot be closed; the office sends it back for re-handling from its page, or beat's hourly sweep does
+# (suggestions.tasks.settle_lapsed_rounds). "settled" was sent back by the office the working day after its window
+# closed, some weeks ago, and ends re-handling, its deadline running.
 PLAN = [
     ("draft", 6),
     ("submitted", 10),
@@ -113,7 +116,8 @@ PLAN = [
     ("overdue", 13),
     ("answered", 14),
     ("lapsed", 1),
-    ("rehandling", 8),
+    ("rehandling", 7),
+    ("settled", 1),
     ("follow_up", 12),
     ("closed", 70),
     ("revisited", 30),
@@ -131,13 +135,13 @@ LATE_SHARE = 0.2
 SOLVED_LATER_SHARE = 0.15
 # The assignment meeting (交办会), this many working days after the session ends: everything is registered by then.
 MEETING_AFTER_SESSION = 12
+# The storylines of a lead and a parallel unit whose rating window closed with an answer rated unsatisfied (PLAN).
+PARALLEL_ROUNDS = ("lapsed", "settled")
 
 # Weeks before today the latest step of each storyline in progress is dated, so its deadlines still run; the others
 # start at the session.
 RECENT_WEEKS = {"draft": 0, "submitted": 1, "registered": 1, "returned": 1, "assigned": 0, "handling": 6}
 RECENT_WEEKS |= {"answered": 1, "rehandling": 4}
-# Rated six weeks back, the answers some days before: their rating window (four weeks, more over holidays) has passed.
-RECENT_WEEKS |= {"lapsed": 6}
 # Filed between sessions (闭会期间) since the session: (storyline, weeks before today of its latest step, category
 # or None). Finished ones are planned on from their filing, some months back.
 BETWEEN_SESSIONS = [
@@ -191,8 +195,10 @@ class _Days:
     rerouted: dt.date | None = None  # the office lets it go
     accepted: dt.date | None = None
     handled: dt.date | None = None  # the contacts, the co-handling opinion, an extension
-    answered: dt.date | None = None
+    parallel_answered: dt.date | None = None  # a parallel unit's answer, before the lead unit's
+    answered: dt.date | None = None  # the answer that opens the deputy's rating window
     rated: dt.date | None = None
+    settled: dt.date | None = None  # a round whose window closed with an answer rated unsatisfied is sent back
     solved: dt.date | None = None  # the follow-up answer, when the first answer said "being solved"
     closed: dt.date | None = None  # the rating that closes it: the first answer's, or the follow-up answer's
     revisited: dt.date | None = None
@@ -211,6 +217,7 @@ class _Days:
 
 def build_suggestions(demo: DemoCounty) -> None:
     """Add the 5th session's suggestions and a few filed since, driven through the services, then dated."""
+    from suggestions.deadlines import policy_for
     from suggestions.models import Category, Suggestion
 
     session = CongressSession.objects.get(term=demo.term, number=SESSION_NUMBER)
@@ -256,11 +263,20 @@ def build_suggestions(demo: DemoCounty) -> None:
 
     days = StepDays(session.start_date, timezone.localdate())
     meeting = days.after(session.end_date, MEETING_AFTER_SESSION)
+    rating_window = policy_for(cast.body).rating_window_working_days
     history = History()
     planned: dict[int, _Days] = {}
     for index, (story, (category_name, number)) in enumerate(zip(stories, topics, strict=True)):
         count, lead_codes, co_codes, matters = CATEGORIES[category_name]
-        plan = _session_days(rng, story, days=days, session=session, meeting=meeting, closing=closings.get(index))
+        plan = _session_days(
+            rng,
+            story,
+            days=days,
+            session=session,
+            meeting=meeting,
+            closing=closings.get(index),
+            rating_window=rating_window,
+        )
         lead = leads[index] or rng.choice(cast.deputies[1:])
         suggestion = _drive(
             cast,
@@ -271,9 +287,13 @@ def build_suggestions(demo: DemoCounty) -> None:
             cosigners=rng.sample([d for d in cast.deputies[1:] if d.pk != lead.pk], rng.choice([0, 0, 0, 1, 2])),
             **_matter(rng, matters[number % len(matters)]),
             lead_unit=(lead_unit := cast.units[rng.choice(lead_codes)]),
-            # Let go without another unit, the lead unit must have been the only one.
-            co_unit=cast.units[rng.choice(co_codes)] if rng.random() < 0.2 and story != "returned" else None,
-            parallel_unit=_parallel_unit(cast, lead_unit, lead_codes + co_codes) if story == "lapsed" else None,
+            # Let go without another unit, the lead unit must have been the only one; a parallel unit answers alone.
+            co_unit=(
+                cast.units[rng.choice(co_codes)]
+                if rng.random() < 0.2 and story not in ("returned", *PARALLEL_ROUNDS)
+                else None
+            ),
+            parallel_unit=_parallel_unit(cast, lead_unit, lead_codes + co_codes) if story in PARALLEL_ROUNDS else None,
             priority=index in priority,
             rng=rng,
             days=plan,
@@ -315,7 +335,7 @@ def build_suggestions(demo: DemoCounty) -> None:
 
 
 _TAKEN_ON = {"registered", "assigned", "handling", "overdue", "answered", "rehandling", "follow_up", "closed"}
-_TAKEN_ON |= {"revisited", "archived", "lapsed"}
+_TAKEN_ON |= {"revisited", "archived", *PARALLEL_ROUNDS}
 # The storylines that end assigned (or further), which the statistics count.
 _ASSIGNED = _TAKEN_ON - {"registered"}
 
@@ -331,12 +351,18 @@ def _matter(rng, matter: str) -> dict[str, str]:
     }
 
 
-def _session_days(rng, story: str, *, days: StepDays, session, meeting: dt.date, closing: str | None) -> _Days:
+def _session_days(
+    rng, story: str, *, days: StepDays, session, meeting: dt.date, closing: str | None, rating_window: int
+) -> _Days:
     """Plan the days of a storyline of the session.
 
     `closing` says what closes finished work: "first", the rating of the first answer; "solved", of a follow-up
-    answer within six months; "late", of a follow-up answer seven to eleven months on.
+    answer within six months; "late", of a follow-up answer seven to eleven months on. `rating_window` is the
+    policy's, in working days.
     """
+    if story in PARALLEL_ROUNDS:
+        plan = _parallel_round_days(rng, story, days=days, rating_window=rating_window)
+        return plan.ordered(days, not_before=session.start_date)
     if story in RECENT_WEEKS:
         latest = days.before(days.on(days.last - dt.timedelta(weeks=RECENT_WEEKS[story])), rng.randint(0, 4))
         return _in_progress_days(rng, story, days=days, latest=latest).ordered(days, not_before=session.start_date)
@@ -389,7 +415,6 @@ _IN_PROGRESS = {
     "handling": ("filed", "registered", "assigned", "accepted", "handled"),
     "answered": ("filed", "registered", "assigned", "accepted", "handled", "answered"),
     "rehandling": ("filed", "registered", "assigned", "accepted", "handled", "answered", "rated"),
-    "lapsed": ("filed", "registered", "assigned", "accepted", "handled", "answered", "rated"),
 }
 
 
@@ -408,6 +433,28 @@ def _in_progress_days(rng, story: str, *, days: StepDays, latest: dt.date, assig
         # Some units ask, within the window, to be re-routed; the office has not decided yet.
         planned["reroute"] = min(days.after(latest, rng.randint(0, 2)), days.last)
     return _Days(**planned)
+
+
+def _parallel_round_days(rng, story: str, *, days: StepDays, rating_window: int) -> _Days:
+    """Plan a round of a lead and a parallel unit back from the day its rating window closed.
+
+    "lapsed" waits for the office: its window closed a few working days before today. "settled" was sent back on
+    the working day after its window closed, a few weeks ago, so its re-handling deadline, months on, still runs.
+    """
+    if story == "lapsed":
+        window_closed, settled = days.before(days.last, rng.randint(2, 5)), None
+    else:
+        settled = days.before(days.last, rng.randint(10, 25))
+        window_closed = days.before(settled, 1)
+    # The window opens when the last of the units answers; the deputy rates one answer inside it.
+    answered = days.before(window_closed, rating_window)
+    plan = _in_progress_days(rng, "answered", days=days, latest=answered)
+    return replace(
+        plan,
+        parallel_answered=days.before(answered, rng.randint(1, 8)),
+        rated=days.after(answered, rng.randint(3, min(15, rating_window - 1))),
+        settled=settled,
+    )
 
 
 def _assigned_days(
@@ -623,7 +670,7 @@ def _drive(
         services.assignment_accept(assignment_id=assignment.pk, actor=cast.handlers[assignment.unit_id])
     history.at(days.handled)
     # Work in progress has its first contact logged; half the finished work shows it too.
-    if story in ("handling", "overdue", "answered") or rng.random() < 0.5:
+    if story in ("handling", "overdue", "answered", *PARALLEL_ROUNDS) or rng.random() < 0.5:
         services.contact_log(
             assignment_id=lead_assignment.pk,
             actor=handler,
@@ -658,6 +705,17 @@ def _drive(
             requested_until=lead_assignment.answer_due + dt.timedelta(days=21),
         )
         services.extension_decide(request_id=request.pk, actor=office, approve=True, note="同意延期。")
+    parallel = None
+    if parallel_unit is not None:
+        # The parallel unit answers for its own part first; the lead unit's answer opens the rating window.
+        history.at(days.parallel_answered)
+        parallel = services.suggestion_answer(
+            assignment_id=assignments[parallel_unit.pk].pk,
+            actor=cast.handlers[parallel_unit.pk],
+            grade="D",
+            text=ANSWERS["D"],
+            is_public=False,
+        )
     history.at(days.answered)
     grade = {"follow_up": rng.choice("BC"), "rehandling": rng.choice("BCD")}.get(story) or rng.choice("AAAAD")
     if days.solved is not None:
@@ -670,15 +728,8 @@ def _drive(
         services.suggestion_publish(suggestion_id=suggestion.pk, actor=office)
     if story == "answered":
         return suggestion
-    if story == "lapsed":
-        # The parallel unit answers too; the deputy rates its answer unsatisfied and never rates the lead's.
-        parallel = services.suggestion_answer(
-            assignment_id=assignments[parallel_unit.pk].pk,
-            actor=cast.handlers[parallel_unit.pk],
-            grade="D",
-            text=ANSWERS["D"],
-            is_public=False,
-        )
+    if parallel is not None:
+        # The deputy rates the parallel unit's answer unsatisfied and never rates the lead's.
         history.at(days.rated)
         services.suggestion_rate(
             answer_id=parallel.pk,
@@ -687,6 +738,12 @@ def _drive(
             result=Rating.Level.UNSATISFIED,
             comment="该单位的答复只是原则表态，没有具体措施，希望重新研究办理。",
         )
+        if story == "settled":
+            # Sent back from its page once the window closed. Counted from today, as the services counted it, the
+            # window is still open, and the service would refuse: it is dated first.
+            date_rating_windows(suggestion.pk, history)
+            history.at(days.settled)
+            services.suggestion_settle_round(suggestion_id=suggestion.pk, actor=office)
         return suggestion
     history.at(days.rated)
     result = (

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from congress.demo.history import linked_suggestion_id
@@ -214,8 +215,15 @@ def test_every_step_is_on_a_working_day_and_every_deadline_counts_from_the_step_
             for answer in suggestion.answers.all():
                 if answer.assignment_id == assignment.pk and answer.kind == "first":
                     assert timezone.localdate(answer.answered_at) <= max([counted.answer_due, *extended])
+        # The rating window opens when the last answering unit answers: a parallel unit's earlier answer shares it.
+        opened = {
+            pk: timezone.localdate(event.created_at)
+            for event in events
+            if event.kind == "suggestion_answered"
+            for pk in event.data["answers"]
+        }
         for answer in suggestion.answers.all():
-            assert answer.rating_due == rating_due(policy, timezone.localdate(answer.answered_at)), suggestion.pk
+            assert answer.rating_due == rating_due(policy, opened[answer.pk]), suggestion.pk
         # The suggestion's own deadline is the one running, and the events keep the deadlines they set.
         if suggestion.status in (Suggestion.Status.ASSIGNED, Suggestion.Status.HANDLING, Suggestion.Status.REHANDLING):
             running = Suggestion(pk=suggestion.pk)
@@ -321,3 +329,49 @@ def test_the_demo_counts_suggestions_between_sessions_without_a_category_and_awa
     for suggestion in returned:
         assert suggestion.assigned_at is not None and suggestion.lead_unit_id is None
         assert suggestion.assignments.get().status == "withdrawn"
+
+
+def _lead_and_parallel(suggestion):
+    """Return the lead unit's and the parallel unit's assignments of a suggestion handled by parallel units."""
+    from suggestions.models import Assignment
+
+    assignments = {assignment.role: assignment for assignment in suggestion.assignments.all()}
+    return assignments[Assignment.Role.LEAD], assignments[Assignment.Role.PARALLEL]
+
+
+def test_the_lapsed_parallel_round_closed_its_window_days_ago_and_its_page_offers_to_send_it_back(seeded, client):
+    from congress.calendar import working_days_between
+    from suggestions.services.closing import lapsed_rounds
+
+    today = timezone.localdate()
+    (lapsed,) = lapsed_rounds(today)
+    lead, parallel = _lead_and_parallel(lapsed)
+    # Two answers, the parallel unit's first; the lead unit's opened the window, which closed a few working days ago.
+    assert parallel.answers.get().answered_at < lead.answers.get().answered_at
+    assert lead.answers.get().rating_due == parallel.answers.get().rating_due == lapsed.due_date
+    assert 2 <= working_days_between(lapsed.due_date, today) <= 5
+    rating = parallel.answers.get().ratings.get()
+    assert timezone.localdate(rating.rated_at) <= lapsed.due_date
+
+    client.force_login(User.objects.get(username="office"))
+    page = client.get(reverse("suggestions:detail", args=(lapsed.pk,))).content.decode()
+
+    assert 'data-testid="settle-round-form"' in page and 'data-testid="close-form"' not in page
+
+
+def test_a_parallel_round_sent_back_once_its_window_closed_is_handled_again_by_the_unit_rated_unsatisfied(seeded):
+    from suggestions.models import Assignment, Suggestion
+
+    today = timezone.localdate()
+    rehandling = Suggestion.objects.filter(session__number=SESSION_NUMBER, status=Suggestion.Status.REHANDLING)
+    (settled,) = rehandling.filter(assignments__role=Assignment.Role.PARALLEL)
+    lead, parallel = _lead_and_parallel(settled)
+    (sent_back,) = [event for event in _events_of(settled) if event.kind == "suggestion_rehandling"]
+    # Sent back by the office once the window closed, the lead unit's answer recorded as left unrated.
+    assert sent_back.actor == User.objects.get(username="office")
+    assert timezone.localdate(sent_back.created_at) > lead.answers.get().rating_due
+    assert sent_back.data["unrated_unit_names"] == [lead.unit.name] and not lead.answers.get().ratings.exists()
+    # The parallel unit handles it again, its re-handling deadline still running.
+    assert parallel.status == Assignment.Status.ACCEPTED and lead.status == Assignment.Status.ANSWERED
+    assert parallel.answer_due == settled.due_date > today
+    assert sent_back.data["answer_due"] == settled.due_date.isoformat()
